@@ -1,0 +1,82 @@
+"""Compose an answer from retrieved passages: quoted sentences with citations, or an honest 'not covered'."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest import IndexData, Link
+from ingest.links import unique_links
+
+from .retrieve import Hit
+from .terms import terms
+
+ANSWER_PASSAGES = 3     # quotes come from the best few passages only
+MAX_QUOTES = 4
+QUOTE_MARGIN = 0.80     # a quote must score at least this share of the best quote
+MIN_DENSE = 0.35        # below this cosine, and ...
+MIN_COVERAGE = 0.5      # ... with under half the question's words in the passage, the notes don't cover it
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str    # a sentence, bullet or row, verbatim from the note
+    source: int  # 1-based number of the cited passage in Answer.sources
+    line: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    abstained: bool
+    quotes: tuple[Quote, ...] = ()
+    sources: tuple[Hit, ...] = ()   # the cited passages, numbered from 1
+    hits: tuple[Hit, ...] = ()      # everything retrieved, best first
+    notice: str = ""                # e.g. "your question was cut to 1,000 characters"
+    latency_ms: float = field(default=0.0, compare=False)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Deduplicated links of the cited passages (of the nearest ones when abstaining)."""
+        cited = self.sources if not self.abstained else ()
+        return unique_links(link for hit in cited for link in hit.passage.links)
+
+    @property
+    def text(self) -> str:
+        """The answer as plain text: what the evaluation scores."""
+        if self.abstained:
+            return "Your notes don't cover this."
+        return "\n".join(f"{q.text} [{q.source}]" for q in self.quotes)
+
+
+def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], data: IndexData) -> Answer:
+    if not hits or not is_covered(hits):
+        return Answer(question, abstained=True, hits=tuple(hits))
+    wanted = set(terms(question))
+    candidates = []  # (score, hit rank, unit)
+    for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
+        start, end = data.passage_units(hit.row)
+        if start == end:
+            continue
+        similarity = data.unit_vectors[start:end] @ query_vector
+        for unit, sim in zip(hit.passage.units, similarity):
+            overlap = len(wanted & set(terms(unit.text))) / len(wanted) if wanted else 0.0
+            candidates.append((float(sim) + 0.3 * overlap + 0.5 * hit.score, rank, unit))
+    if not candidates:
+        return Answer(question, abstained=False, sources=tuple(hits[:1]), hits=tuple(hits),
+                      quotes=(Quote(hits[0].passage.text, 1, hits[0].passage.lines[0]),))
+    candidates.sort(key=lambda c: -c[0])
+    best = candidates[0][0]
+    chosen = [c for c in candidates if c[0] >= best * QUOTE_MARGIN][:MAX_QUOTES]
+    chosen.sort(key=lambda c: (c[1], c[2].line))  # in note order, passage by passage
+    cited_ranks = sorted({rank for _, rank, _ in chosen})
+    number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
+    quotes = tuple(Quote(unit.text, number[rank], unit.line) for _, rank, unit in chosen)
+    return Answer(question, abstained=False, quotes=quotes,
+                  sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
+
+
+def is_covered(hits: list[Hit]) -> bool:
+    """Whether the best passage plausibly answers: close in meaning, or holding the question's words."""
+    top = hits[0]
+    return top.dense >= MIN_DENSE or top.coverage >= MIN_COVERAGE

@@ -1,0 +1,24 @@
+"""An Answer as plain JSON: the API endpoint, `python -m ask --json` and the evaluation run share it."""
+from __future__ import annotations
+
+from .answer import Answer
+from .retrieve import Hit
+
+
+def hit_json(hit: Hit) -> dict:
+    p = hit.passage
+    return {"doc": p.doc, "heading": " > ".join(p.heading), "lines": list(p.lines), "text": p.text,
+            "score": round(hit.score, 4), "links": [link.url for link in p.links]}
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "notice": answer.notice,
+        "citations": [{"n": i, **hit_json(hit)} for i, hit in enumerate(answer.sources, 1)],
+        "passages": [hit_json(hit) for hit in answer.hits],
+        "links": [{"url": link.url, "label": link.label} for link in answer.links],
+        "latency_ms": round(answer.latency_ms, 2),
+    }

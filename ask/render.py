@@ -1,0 +1,59 @@
+"""Turn an Answer into Markdown that is safe to show: note text is escaped, only http(s) links are live."""
+from __future__ import annotations
+
+import html
+import re
+
+from ingest import is_web_url
+
+from .answer import Answer
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def escape(text: str) -> str:
+    """Show untrusted note text literally: no HTML runs and no Markdown link or image forms."""
+    text = _LINK.sub(r"\1", text)  # '[text](url)' reads 'text'; the URL is listed under Referenced docs
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def link_markdown(url: str, label: str) -> str:
+    if not is_web_url(url):
+        return escape(label)
+    safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{escape(label)}]({safe})"
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The chat reply: quotes with [n] markers, then compact sources and referenced docs."""
+    parts = [f"_{escape(answer.notice)}_"] if answer.notice else []
+    if answer.abstained:
+        parts.append("**Your notes don't cover this.** The nearest sections are:")
+        parts.extend(f"- {_where(hit)}" for hit in answer.hits[:3])
+        return "\n\n".join(parts[:1] + ["\n".join(parts[1:])]) if answer.notice else "\n".join(parts)
+    parts.append("\n".join(f"- {escape(q.text)} **[{q.source}]**" for q in answer.quotes))
+    parts.append("**Sources**\n" + "\n".join(f"{i}. {_where(hit)}" for i, hit in enumerate(answer.sources, 1)))
+    if answer.links:
+        parts.append("**Referenced docs**\n" + "\n".join(
+            f"- {link_markdown(link.url, link.label)}" for link in answer.links))
+    return "\n\n".join(parts)
+
+
+def sources_markdown(answer: Answer) -> str:
+    """The side panel: each cited (or nearest) passage in full, with where it lives."""
+    shown = answer.sources if not answer.abstained else answer.hits[:3]
+    if not shown:
+        return "_No sources yet: ask a question._"
+    blocks = []
+    for i, hit in enumerate(shown, 1):
+        quoted = "\n".join(f"> {escape(line)}" if line.strip() else ">" for line in hit.passage.text.splitlines())
+        blocks.append(f"**[{i}] {_where(hit)}** · score {hit.score:.2f}\n\n{quoted}")
+    return "\n\n".join(blocks)
+
+
+def _where(hit) -> str:
+    p = hit.passage
+    path = " › ".join([p.doc, *p.heading])
+    lines = f"line {p.lines[0]}" if p.lines[0] == p.lines[1] else f"lines {p.lines[0]}–{p.lines[1]}"
+    return f"{escape(path)}, {lines}"

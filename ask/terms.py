@@ -1,0 +1,38 @@
+"""Words that carry meaning: lower-cased, stemmed, without stop words and question filler."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*", re.UNICODE)
+
+# English function words, plus what people wrap a question about their notes in.
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between
+both but by can could did do does doing down during each either else ever few for from further get gets got
+had has have having he her here hers him his how i if in into is it its itself just let like me more most
+much my myself no nor not now of off on once only or other our ours out over own per same say said says
+she should so some such than that the their theirs them then there these they this those through to too
+under until up us very via was we were what whats when where whether which while who whom why will with
+would you your yours anything anywhere something somewhere mention mentioned mentions note notes noted
+wrote write written tell tells told i'm i've ive im don't dont doesn't isn't thing things one ones way
+also e.g i.e etc vs versus
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, with inner dots and apostrophes kept ("node.js", "kafka's")."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words in order, repeats kept: what BM25 and overlap scoring see."""
+    kept = [w.removesuffix("'s") for w in words(text) if w not in STOPWORDS]
+    return _stemmer().stemWords([w for w in kept if w and w not in STOPWORDS])

@@ -1,0 +1,191 @@
+"""Build or update the index: split changed notes, embed only new passages, write atomically.
+
+A passage id hashes its note path, heading path and text, so an unchanged passage keeps
+its id and its vector across runs; only new or edited passages are embedded.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from .config import Config
+from .encoder import Encoder, load_encoder
+from .notes import NoteSet, read_notes
+from .passages import Passage, split_note
+from .store import IndexData, IndexUnusable, read_index, read_manifest, write_index
+
+SCHEME = "heading-path+text/1"  # what a passage's vector encodes; a change re-embeds everything
+
+Progress = Callable[[int, int, str], None]
+
+
+class IngestBusy(RuntimeError):
+    pass
+
+
+def passage_document(passage: Passage) -> str:
+    """The text embedded and searched for a passage: its heading path, then its Markdown."""
+    return " > ".join(passage.heading) + "\n" + passage.text if passage.heading else passage.text
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    resplit: bool = False  # passage settings changed: every note is split again
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.resplit)
+
+    def summary(self) -> str:
+        parts = [f"{len(docs)} note{'s' if len(docs) != 1 else ''} {verb}"
+                 for docs, verb in ((self.changed, "changed"), (self.added, "added"), (self.removed, "removed"))
+                 if docs]
+        if self.resplit:
+            parts.append("passage settings changed")
+        return ", ".join(parts) + " since the last ingest" if parts else "index is up to date with the notes"
+
+
+@dataclass
+class IngestReport:
+    notes: int
+    passages: int
+    embedded: int
+    reused: int
+    seconds: float
+    changes: Changes
+    skipped: dict[str, str]
+    wrote: bool
+    reason: str = ""  # why vectors could not be reused, if they could not
+
+    def summary(self) -> str:
+        done = (f"{self.notes} notes, {self.passages} passages ({self.embedded} embedded, "
+                f"{self.reused} reused) in {self.seconds:.1f} s" if self.wrote
+                else f"{self.notes} notes, {self.passages} passages: nothing to do")
+        return "; ".join(filter(None, [self.reason, done, self.changes.summary() if self.wrote else ""]))
+
+
+def diff_notes(notes: NoteSet, manifest: dict | None, config: Config) -> Changes:
+    old = (manifest or {}).get("notes", {})
+    return Changes(
+        added=sorted(d for d in notes.hashes if d not in old),
+        changed=sorted(d for d in notes.hashes if d in old and old[d] != notes.hashes[d]),
+        removed=sorted(d for d in old if d not in notes.hashes and d not in notes.skipped),
+        resplit=manifest is not None and manifest.get("max_passage_chars") != config.max_passage_chars,
+    )
+
+
+def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False,
+           on_progress: Progress | None = None) -> IngestReport:
+    """Bring config.index_dir up to date with config.notes_dir; raises IngestBusy or NoNotes."""
+    started = time.perf_counter()
+    config.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(config.index_dir / ".ingest.lock"), timeout=config.lock_timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IngestBusy(f"another ingest is writing {config.index_dir}; try again when it finishes") from None
+    try:
+        notes = read_notes(config.notes_dir)
+        encoder = encoder or load_encoder(config.model)
+        old, reason = (None, "rebuilding: every passage is embedded again") if rebuild else _reusable(config, encoder)
+        changes = diff_notes(notes, old.manifest if old else None, config)
+        if old is not None and not changes.any:
+            return IngestReport(len(notes.texts), len(old.passages), 0, len(old.passages),
+                                time.perf_counter() - started, changes, notes.skipped, wrote=False)
+        passages = _split(notes, old, changes, config)
+        vectors, unit_vectors, embedded = _vectors(passages, old, encoder, on_progress)
+        manifest = {"model": encoder.name, "dim": encoder.dim, "scheme": SCHEME,
+                    "max_passage_chars": config.max_passage_chars,
+                    "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "notes": notes.hashes, "skipped": notes.skipped}
+        write_index(config.index_dir, manifest, passages, vectors, unit_vectors)
+        return IngestReport(len(notes.texts), len(passages), embedded, len(passages) - embedded,
+                            time.perf_counter() - started, changes if old else Changes(added=sorted(notes.texts)),
+                            notes.skipped, wrote=True, reason=reason)
+    finally:
+        lock.release()
+
+
+def _reusable(config: Config, encoder: Encoder) -> tuple[IndexData | None, str]:
+    """The current index if its vectors can be reused, else None and why not."""
+    try:
+        old = read_index(config.index_dir)
+    except IndexUnusable as error:
+        exists = (config.index_dir / "manifest.json").exists()
+        return None, f"{error}: rebuilding from the notes" if exists else ""
+    built = (old.manifest.get("model"), old.manifest.get("dim"), old.manifest.get("scheme"))
+    if built != (encoder.name, encoder.dim, SCHEME):
+        return None, (f"index built with {built[0]!r} ({built[1]} dims, {built[2]}), encoder is "
+                      f"{encoder.name!r} ({encoder.dim} dims, {SCHEME}): rebuilding, never mixing vectors")
+    return old, ""
+
+
+def _split(notes: NoteSet, old: IndexData | None, changes: Changes, config: Config) -> list[Passage]:
+    """Unchanged notes keep their passages as stored; the rest are split again."""
+    kept: dict[str, list[Passage]] = {}
+    if old is not None and not changes.resplit:
+        for passage in old.passages:
+            kept.setdefault(passage.doc, []).append(passage)
+    fresh = set(changes.added) | set(changes.changed)
+    passages: list[Passage] = []
+    for doc in sorted(notes.texts):
+        if doc in kept and doc not in fresh:
+            passages.extend(kept[doc])
+        else:
+            passages.extend(split_note(doc, notes.texts[doc], config.max_passage_chars))
+    return passages
+
+
+def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder,
+             on_progress: Progress | None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Reuse the rows of passages already in the index; embed the others, passage and units."""
+    old_rows = {p.id: i for i, p in enumerate(old.passages)} if old is not None else {}
+    todo = [p for p in passages if p.id not in old_rows]
+    texts = [passage_document(p) for p in todo] + [u.text for p in todo for u in p.units]
+
+    def report(done: int, total: int) -> None:
+        if on_progress:
+            on_progress(done, total, "embedding")
+
+    if on_progress:
+        on_progress(0, len(texts), "embedding")
+    new = encoder.encode(texts, on_progress=report) if texts else np.zeros((0, encoder.dim), np.float32)
+    new_passage_rows = {p.id: new[i] for i, p in enumerate(todo)}
+    new_units, cursor = {}, len(todo)
+    for p in todo:
+        new_units[p.id] = new[cursor:cursor + len(p.units)]
+        cursor += len(p.units)
+    vectors = np.zeros((len(passages), encoder.dim), np.float32)
+    unit_blocks = []
+    for i, p in enumerate(passages):
+        if p.id in old_rows:
+            j = old_rows[p.id]
+            vectors[i] = old.vectors[j]
+            start, end = old.passage_units(j)
+            unit_blocks.append(old.unit_vectors[start:end])
+        else:
+            vectors[i] = new_passage_rows[p.id]
+            unit_blocks.append(new_units[p.id])
+    units = np.concatenate(unit_blocks) if unit_blocks else np.zeros((0, encoder.dim), np.float32)
+    return vectors, units.reshape(-1, encoder.dim), len(todo)
+
+
+def index_status(config: Config) -> tuple[dict | None, Changes | None, str]:
+    """The manifest, what changed in the notes since it was written, and a problem if any."""
+    try:
+        manifest = read_manifest(config.index_dir)
+    except IndexUnusable as error:
+        return None, None, str(error)
+    try:
+        notes = read_notes(config.notes_dir)
+    except FileNotFoundError as error:
+        return manifest, None, str(error)
+    return manifest, diff_notes(notes, manifest, config), ""

@@ -1,0 +1,98 @@
+"""Split a note into passages that follow its headings and keep their path, lines and links."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from .links import Link, unique_links
+from .markdown import Block, Unit, parse_note
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str                       # stable: note path, heading path and text, never mtimes
+    doc: str                      # path under the notes folder, with '/'
+    heading: tuple[str, ...]      # ("Messaging system", "Kafka")
+    lines: tuple[int, int]        # 1-based, inclusive, for "open at line"
+    text: str                     # the Markdown as written
+    links: tuple[Link, ...] = ()  # its own links first, then its section's and ancestors'
+    units: tuple[Unit, ...] = field(default=(), compare=False)
+
+    @property
+    def heading_path(self) -> str:
+        return " › ".join(self.heading)
+
+
+def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
+    """Passages in note order; a section longer than max_chars is cut between blocks,
+    a long list between its items and a long paragraph between sentences, never inside
+    a list item, table or code fence."""
+    if max_chars < 100:
+        raise ValueError(f"max_chars must be at least 100, got {max_chars}")
+    passages: list[Passage] = []
+    links_by_path: dict[tuple[str, ...], tuple[Link, ...]] = {}
+    seen_ids: set[str] = set()
+    for section in parse_note(text):
+        inherited = [link for depth in range(len(section.heading) - 1, 0, -1)
+                     for link in links_by_path.get(section.heading[:depth], ())]
+        links_by_path[section.heading] = tuple(section.links)
+        for group in _pack(_pieces(section.blocks, max_chars), max_chars):
+            body = "\n\n".join(piece.source for piece in group)
+            own = [link for piece in group for link in piece.links]
+            passage_id = _passage_id(doc, section.heading, body, seen_ids)
+            passages.append(Passage(
+                id=passage_id, doc=doc, heading=section.heading,
+                lines=(group[0].start, group[-1].end), text=body,
+                links=unique_links([*own, *section.links, *inherited]),
+                units=tuple(unit for piece in group for unit in piece.units),
+            ))
+    return passages
+
+
+def _pieces(blocks: list[Block], max_chars: int) -> list[Block]:
+    """Blocks small enough to pack; only lists and paragraphs may be cut."""
+    pieces: list[Block] = []
+    for block in blocks:
+        if len(block.source) <= max_chars:
+            pieces.append(block)
+        elif block.items:
+            pieces.extend(block.items)
+        elif block.kind == "paragraph" and len(block.units) > 1:
+            pieces.extend(_sentence_runs(block, max_chars))
+        else:
+            pieces.append(block)  # a table, fence or single sentence stays whole
+    return pieces
+
+
+def _sentence_runs(block: Block, max_chars: int) -> list[Block]:
+    runs: list[list[Unit]] = [[]]
+    for unit in block.units:
+        if runs[-1] and sum(len(u.text) + 1 for u in runs[-1]) + len(unit.text) > max_chars:
+            runs.append([])
+        runs[-1].append(unit)
+    return [Block("paragraph", block.start, block.end, " ".join(u.text for u in run), run,
+                  list(block.links) if i == 0 else []) for i, run in enumerate(runs)]
+
+
+def _pack(pieces: list[Block], max_chars: int) -> list[list[Block]]:
+    groups: list[list[Block]] = []
+    size = 0
+    for piece in pieces:
+        if groups and size + len(piece.source) + 2 <= max_chars:
+            groups[-1].append(piece)
+            size += len(piece.source) + 2
+        else:
+            groups.append([piece])
+            size = len(piece.source)
+    return groups
+
+
+def _passage_id(doc: str, heading: tuple[str, ...], body: str, seen: set[str]) -> str:
+    """A content hash; a repeated passage in the same section gets a counter, not a clash."""
+    for copy in range(1000):
+        key = "\x1f".join([doc, *heading, body, str(copy) if copy else ""])
+        passage_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        if passage_id not in seen:
+            seen.add(passage_id)
+            return passage_id
+    raise ValueError(f"more than 1000 identical passages under {' › '.join(heading)!r} in {doc}")
