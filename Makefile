@@ -1,0 +1,38 @@
+# Two commands on a fresh machine with Python 3.11:  make run  |  make test
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test install ingest eval bench browser clean
+
+run: $(VENV)/.installed  ## install, build the index if needed, serve on http://127.0.0.1:7860
+	$(PY) app.py
+
+test: $(VENV)/.installed browser  ## install and run the tests
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q torch==2.13.0   # the CPU build, before anything can ask for a CUDA one
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+browser:  ## Debian's Chromium for the browser test (never a test tool's own download)
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium missing and not root: the browser test will be skipped (sudo apt-get install chromium)"; }
+
+ingest: $(VENV)/.installed
+	$(PY) -m ingest
+
+eval: $(VENV)/.installed  ## dev-set metrics of both question sets
+	HF_HUB_OFFLINE=1 $(PY) -m ask.evaluate ../shared/eval/dev/seed_notes.jsonl --notes notes
+	HF_HUB_OFFLINE=1 $(PY) -m ask.evaluate ../shared/eval/dev/system_design_primer.jsonl --notes ../shared/corpora/system-design-primer
+
+bench: $(VENV)/.installed  ## peers side by side (installs bench/requirements.txt)
+	$(VENV)/bin/pip install -q -r bench/requirements.txt torch==2.13.0
+	HF_HUB_OFFLINE=1 $(PY) -m bench.quality
+
+clean:
+	rm -rf $(VENV) index/manifest.json index/passages-* index/vectors-* index/units-*
