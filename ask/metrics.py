@@ -5,7 +5,8 @@ import re
 
 import numpy as np
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+from ingest.links import MARKDOWN_LINK
+
 _BULLET = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
 _MARKS = re.compile(r"[*_#>|`]")
 _WORD = re.compile(r"\w+")
@@ -13,7 +14,7 @@ _WORD = re.compile(r"\w+")
 
 def normalize(text: str) -> str:
     """Lower case, without Markdown marks, bullets or link syntax, white space collapsed."""
-    text = _LINK.sub(r"\1", text)
+    text = MARKDOWN_LINK.sub(r"\1", text)
     text = _BULLET.sub(" ", text)
     return " ".join(_MARKS.sub(" ", text).lower().split())
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 import html
 import re
 
-from ingest import is_web_url
+from ingest.links import MARKDOWN_LINK, is_web_url
 
 from .answer import Answer
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def escape(text: str) -> str:
     """Show untrusted note text literally: no HTML runs and no Markdown link or image forms."""
-    text = _LINK.sub(r"\1", text)  # '[text](url)' reads 'text'; the URL is listed under Referenced docs
+    text = MARKDOWN_LINK.sub(r"\1", text)  # '[text](url)' reads 'text'; the URL is listed under Referenced docs
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 

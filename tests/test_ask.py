@@ -1,0 +1,49 @@
+"""Ingest -> ask round trips with the real model on the bundled notes."""
+from __future__ import annotations
+
+import pytest
+
+from ask import Asker, QuestionError
+
+
+def test_consumer_group_question_finds_the_passage_and_carries_the_redis_link(bundled_asker: Asker):
+    answer = bundled_asker.ask("how do redis consumer groups differ from kafka's?")
+    assert not answer.abstained
+    assert "server-side load balancing" in answer.text
+    assert answer.sources[0].passage.heading[-1].startswith("Redis stream support 3 types of queries")
+    assert "https://redis.io/docs/latest/develop/data-types/streams/" in [link.url for link in answer.links]
+    assert "[1]" in answer.text
+
+
+def test_every_quote_is_verbatim_from_its_cited_passage(bundled_asker: Asker):
+    answer = bundled_asker.ask("why is kafka fast if it writes to disk")
+    assert answer.quotes
+    for quote in answer.quotes:
+        assert quote.text in " ".join(answer.sources[quote.source - 1].passage.text.split())
+
+
+@pytest.mark.parametrize("question", ["Who won the 2018 FIFA World Cup?", "best sourdough bread recipe"])
+def test_off_topic_question_is_abstained_with_nearest_sections(bundled_asker: Asker, question: str):
+    answer = bundled_asker.ask(question)
+    assert answer.abstained
+    assert answer.text == "Your notes don't cover this."
+    assert answer.quotes == () and len(answer.hits) > 0
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_blank_question_is_refused_before_any_search(bundled_asker: Asker, question: str):
+    with pytest.raises(QuestionError, match="Type a question first"):
+        bundled_asker.ask(question)
+
+
+def test_huge_question_is_cut_with_a_notice(bundled_asker: Asker):
+    answer = bundled_asker.ask("kafka offsets " * 1500)
+    assert len(answer.question) == bundled_asker.config.max_question_chars
+    assert answer.notice == "Your question was 20,999 characters; only the first 1,000 were used."
+
+
+def test_follow_up_is_resolved_with_the_previous_question(bundled_asker: Asker):
+    alone = bundled_asker.ask("and the docs link?")
+    follow = bundled_asker.ask("and the docs link?", previous="How does Kafka handle offsets?")
+    assert any("kafka.apache.org" in link.url for link in follow.links)
+    assert [h.passage.id for h in alone.hits] != [h.passage.id for h in follow.hits]

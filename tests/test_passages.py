@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+
+from ingest import parse_note, split_note
+
+
+def _headings(markdown: str) -> list[tuple[str, ...]]:
+    return [p.heading for p in split_note("n.md", markdown)]
+
+
+def test_hash_inside_code_fence_is_not_a_heading():
+    note = "# Top\n```bash\n# not a heading\necho hi\n```\n"
+    passages = split_note("n.md", note)
+    assert [p.heading for p in passages] == [("Top",)]
+    assert "# not a heading" in passages[0].text
+
+
+def test_skipped_heading_levels_keep_the_path():
+    note = "# Messaging\n### Kafka\nfast\n## Redis\nstreams\n"
+    assert _headings(note) == [("Messaging", "Kafka"), ("Messaging", "Redis")]
+
+
+def test_setext_headings_and_front_matter():
+    note = "---\ntitle: x\ntags: [a]\n---\nMessaging\n=========\n\nKafka\n-----\nfast log\n"
+    passages = split_note("n.md", note)
+    assert [(p.heading, p.lines, p.text) for p in passages] == [(("Messaging", "Kafka"), (10, 10), "fast log")]
+
+
+def test_heading_path_and_line_ranges_are_one_based_and_inclusive():
+    note = "# A\n\ntext a\n\n## B\n- one\n- two\n"
+    passages = split_note("n.md", note)
+    assert [(p.heading, p.lines) for p in passages] == [(("A",), (3, 3)), (("A", "B"), (6, 7))]
+
+
+def test_heading_text_drops_markdown_marks():
+    sections = parse_note("### Support for [queries](https://redis.io/q): range\nbody\n")
+    assert sections[-1].heading == ("Support for queries: range",)
+    assert [link.url for link in sections[-1].links] == ["https://redis.io/q"]
+
+
+@pytest.mark.parametrize("note", ["", "   \n\n", "# Only a title\n"])
+def test_empty_or_title_only_note_gives_no_passages(note: str):
+    assert split_note("n.md", note) == []
+
+
+def test_crlf_and_emoji_survive():
+    note = "# Cache 🚀\r\nwarm up ☕ before traffic\r\n"
+    passages = split_note("n.md", note)
+    assert [(p.heading, p.text, p.lines) for p in passages] == [(("Cache 🚀",), "warm up ☕ before traffic", (2, 2))]
+
+
+def test_long_list_is_cut_between_items_never_inside_one():
+    items = [f"- item {i} " + "word " * 30 + f"\n  continued {i}" for i in range(8)]
+    note = "# L\n" + "\n".join(items) + "\n"
+    passages = split_note("n.md", note, max_chars=400)
+    assert len(passages) > 1
+    for p in passages:
+        assert p.text.startswith("- item")
+        assert p.text.count("- item") == p.text.count("continued")
+    assert "\n\n".join(p.text for p in passages).count("- item") == 8
+
+
+def test_table_and_code_fence_stay_whole_even_when_long():
+    table = "| a | b |\n|---|---|\n" + "".join(f"| row {i} | {'x' * 40} |\n" for i in range(20))
+    fence = "```\n" + "".join(f"line {i} {'y' * 40}\n" for i in range(20)) + "```\n"
+    passages = split_note("n.md", f"# T\n{table}\n{fence}", max_chars=200)
+    assert [p.text.count("row ") for p in passages if "row" in p.text] == [20]
+    assert [p.text.count("line ") for p in passages if "line " in p.text] == [20]
+
+
+def test_long_paragraph_is_cut_between_sentences():
+    paragraph = " ".join(f"Sentence number {i} says something." for i in range(40))
+    passages = split_note("n.md", f"# P\n{paragraph}\n", max_chars=300)
+    assert len(passages) > 1 and all(len(p.text) <= 300 for p in passages)
+    assert all(p.text.endswith("something.") for p in passages)
+
+
+def test_small_blocks_of_a_section_are_packed_together():
+    note = "# S\npara one\n\n- a\n- b\n\npara two\n"
+    assert [p.text for p in split_note("n.md", note)] == ["para one\n\n- a\n- b\n\npara two"]
+
+
+def test_units_are_sentences_and_bullets():
+    note = "# U\nFirst sentence. Second one?\n\n- bullet a\n- bullet b\n"
+    assert [u.text for u in split_note("n.md", note)[0].units] == [
+        "First sentence.", "Second one?", "bullet a", "bullet b"]
+
+
+def test_passage_ids_depend_on_content_not_position_in_file():
+    a = split_note("n.md", "# A\nalpha\n\n# B\nbeta\n")
+    b = split_note("n.md", "# New\nnew text\n\n# A\nalpha\n\n# B\nbeta\n")
+    assert [p.id for p in a] == [p.id for p in b[1:]]
+
+
+def test_repeated_identical_passages_get_distinct_ids():
+    passages = split_note("n.md", "# A\nsame\n\n# A\nsame\n")
+    assert len({p.id for p in passages}) == 2
+
+
+def test_mdx_import_lines_and_admonition_markers_are_not_passages():
+    note = "import Tabs from '@theme/Tabs';\n\n# Topic\n:::tip\n\nUseful advice here.\n\n:::\n"
+    assert [p.text for p in split_note("n.md", note)] == ["Useful advice here."]
+
+
+def test_max_chars_below_minimum_is_refused():
+    with pytest.raises(ValueError, match="at least 100, got 10"):
+        split_note("n.md", "# x\ny\n", max_chars=10)
