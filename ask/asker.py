@@ -77,7 +77,8 @@ class Asker:
     def status(self) -> str:
         """One line: notes, passages, model, built at, and what changed in the notes since."""
         manifest = self.data.manifest
-        line = (f"{len(manifest['notes'])} notes · {manifest['passage_count']} passages · "
+        notes = len(manifest["notes"])
+        line = (f"{notes} note{'' if notes == 1 else 's'} · {manifest['passage_count']} passages · "
                 f"{manifest['model']} · built {manifest['built_at']}")
         _, changes, problem = index_status(self.config)
         if problem:

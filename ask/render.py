@@ -46,7 +46,7 @@ def sources_markdown(answer: Answer) -> str:
         return "_No sources yet: ask a question._"
     blocks = []
     for i, hit in enumerate(shown, 1):
-        quoted = "\n".join(f"> {escape(line)}" if line.strip() else ">" for line in hit.passage.text.splitlines())
+        quoted = "\n".join(f"> {escape(line.lstrip())}" if line.strip() else ">" for line in hit.passage.text.splitlines())
         blocks.append(f"**[{i}] {_where(hit)}** · score {hit.score:.2f}\n\n{quoted}")
     return "\n\n".join(blocks)
 

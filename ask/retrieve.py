@@ -11,7 +11,10 @@ from ingest import IndexData, Passage, passage_document
 
 from .terms import terms
 
-LEXICAL_WEIGHT = 0.3  # see docs/quality.md for how this was chosen
+# Weights of the fused score; docs/quality.md shows what each gained on the dev sets.
+DENSE_WEIGHT = 1.0    # question vs passage (heading path + text)
+UNIT_WEIGHT = 0.0     # question vs the passage's best sentence or bullet
+LEXICAL_WEIGHT = 0.3  # BM25, relative to the best match
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Hit:
     row: int         # the passage's row in the index
     score: float     # fused score that sets the rank
     dense: float     # cosine similarity of question and passage
+    unit: float      # cosine similarity of question and the passage's best sentence or bullet
     lexical: float   # BM25 score relative to the best match, 0..1
     coverage: float  # share of the question's content words found in the passage
 
@@ -44,13 +48,18 @@ class Retriever:
         dense_scores, rows = self.dense.search(query_vector.reshape(1, -1), n)
         dense = np.empty(n, np.float32)
         dense[rows[0]] = dense_scores[0]
+        unit = np.full(n, -1.0, np.float32)
+        if len(self.data.unit_vectors):
+            sims = self.data.unit_vectors @ query_vector
+            owners = np.repeat(np.arange(n), np.diff(self.data.unit_starts))
+            np.maximum.at(unit, owners, sims)
         query_terms = terms(question)
         lexical = self.lexical.get_scores(query_terms) if query_terms else np.zeros(n, np.float32)
         top = float(lexical.max()) if n else 0.0
         lexical = lexical / top if top > 0 else np.zeros(n, np.float32)
-        fused = dense + LEXICAL_WEIGHT * lexical
+        fused = DENSE_WEIGHT * dense + UNIT_WEIGHT * np.maximum(unit, 0) + LEXICAL_WEIGHT * lexical
         order = np.argsort(-fused, kind="stable")[:k]
         wanted = set(query_terms)
-        return [Hit(self.data.passages[i], int(i), float(fused[i]), float(dense[i]), float(lexical[i]),
+        return [Hit(self.data.passages[i], int(i), float(fused[i]), float(dense[i]), float(unit[i]), float(lexical[i]),
                     len(wanted & self.passage_terms[i]) / len(wanted) if wanted else 0.0)
                 for i in order]

@@ -45,7 +45,7 @@ class Changes:
         return bool(self.added or self.changed or self.removed or self.resplit)
 
     def summary(self) -> str:
-        parts = [f"{len(docs)} note{'s' if len(docs) != 1 else ''} {verb}"
+        parts = [f"{_count(len(docs), 'note')} {verb}"
                  for docs, verb in ((self.changed, "changed"), (self.added, "added"), (self.removed, "removed"))
                  if docs]
         if self.resplit:
@@ -66,10 +66,14 @@ class IngestReport:
     reason: str = ""  # why vectors could not be reused, if they could not
 
     def summary(self) -> str:
-        done = (f"{self.notes} notes, {self.passages} passages ({self.embedded} embedded, "
+        done = (f"{_count(self.notes, 'note')}, {self.passages} passages ({self.embedded} embedded, "
                 f"{self.reused} reused) in {self.seconds:.1f} s" if self.wrote
-                else f"{self.notes} notes, {self.passages} passages: nothing to do")
+                else f"{_count(self.notes, 'note')}, {self.passages} passages: nothing to do")
         return "; ".join(filter(None, [self.reason, done, self.changes.summary() if self.wrote else ""]))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def diff_notes(notes: NoteSet, manifest: dict | None, config: Config) -> Changes:

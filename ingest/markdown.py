@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .links import Link, links_in, links_in_html, unique_links
+from .links import MARKDOWN_LINK, Link, is_web_url, links_in, links_in_html, unique_links
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_`]?[A-Z0-9])")
 _TAG = re.compile(r"<[^>]+>")
@@ -113,6 +113,8 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
             block.links.extend(links_in_html(token.content))
     block.links = list(unique_links(block.links))
     block.units = _units(tokens, kind)
+    if block.units and all(_is_navigation(u.text) for u in block.units):
+        return None  # a table of contents repeats headings and would outrank the sections it lists
     if kind in ("bullet_list", "ordered_list"):
         block.items = _list_items(tokens, lines)
     return block
@@ -152,6 +154,13 @@ def _units(tokens: list, kind: str) -> list[Unit]:
         if unit.line == 0 and tokens[0].map:
             object.__setattr__(unit, "line", tokens[0].map[0] + 1)
     return [u for u in units if u.text]
+
+
+def _is_navigation(text: str) -> bool:
+    """Only links to places inside the notes ('[Sharding](#sharding)'): a table-of-contents entry."""
+    targets = [m.group(0).rsplit("(", 1)[-1] for m in MARKDOWN_LINK.finditer(text)]
+    rest = MARKDOWN_LINK.sub("", text).strip(" \t-*+.,;:|/")
+    return bool(targets) and not rest and not any(is_web_url(t.rstrip(")")) for t in targets)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -106,3 +106,9 @@ def test_mdx_import_lines_and_admonition_markers_are_not_passages():
 def test_max_chars_below_minimum_is_refused():
     with pytest.raises(ValueError, match="at least 100, got 10"):
         split_note("n.md", "# x\ny\n", max_chars=10)
+
+
+def test_table_of_contents_lists_are_not_passages_but_reference_lists_are():
+    note = ("# Index\n- [Sharding](#sharding)\n    - [Federation](#federation)\n- [Caching](./caching.md)\n\n"
+            "# Reading\n- [Kafka docs](https://kafka.apache.org/documentation/)\n")
+    assert [p.heading for p in split_note("n.md", note)] == [("Reading",)]

@@ -9,7 +9,7 @@ from ingest import Link, Passage
 
 def _answer(text: str, links=()) -> Answer:
     passage = Passage("id", "n.md", ("H <b>",), (1, 2), text, tuple(links))
-    hit = Hit(passage, 0, 1.0, 0.9, 1.0, 1.0)
+    hit = Hit(passage, 0, 1.0, 0.9, 0.9, 1.0, 1.0)
     return Answer("q", False, (Quote(text, 1, 1),), (hit,), (hit,))
 
 
@@ -36,3 +36,8 @@ def test_answer_markdown_has_quotes_sources_and_referenced_docs():
 def test_no_raw_html_survives_in_sources_panel():
     md = sources_markdown(_answer('<img src=x onerror="alert(1)">'))
     assert "<img" not in md and "&lt;img" in md
+
+
+def test_indented_note_lines_do_not_become_code_blocks_in_sources():
+    md = sources_markdown(_answer("    out of order. To"))
+    assert "```" not in md and "> out of order\\. To" in md

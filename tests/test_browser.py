@@ -1,0 +1,88 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright against app.py in a subprocess."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server import copy_notes, running_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
+                                "/usr/bin/chromium (apt-get install chromium); the browser test needs it")
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+TIMEOUT_MS = 60_000
+EVIL_NOTE = """# Evil
+
+## Evil section
+The evil payload marker hides three attacks in a note.
+
+<script>window.__pwned = 1</script>
+
+<img src=x onerror="window.__pwned=1">
+
+Try [click](javascript:window.__pwned=1) for the evil payload marker.
+"""
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser-app")
+    notes = copy_notes(root / "notes")
+    (notes / "evil.md").write_text(EVIL_NOTE, encoding="utf-8")
+    with running_app(notes, root / "index") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(app_url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def ask(page: Page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.wait_for(timeout=TIMEOUT_MS)
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_question_typed_in_the_page_is_answered_with_quotes_link_and_sources(page):
+    expect(page.locator("#status")).to_contain_text("passages", timeout=TIMEOUT_MS)
+    expect(page.locator("#status")).to_contain_text("all-MiniLM-L6-v2")
+
+    ask(page, "how do redis consumer groups differ from kafka's?")
+
+    conversation = page.locator("#conversation")
+    expect(conversation).to_contain_text("consumer group", ignore_case=True, timeout=TIMEOUT_MS)
+    expect(conversation.locator("a[href^='https://redis.io/']").first).to_be_attached(timeout=TIMEOUT_MS)
+    expect(page.locator("#sources")).to_contain_text("Redis Stream", timeout=TIMEOUT_MS)
+    page.screenshot(path="/tmp/browser-answer.png", full_page=True)
+
+
+def test_html_and_javascript_links_in_a_note_do_not_run(page):
+    ask(page, "evil payload marker")
+
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text("Evil section", timeout=TIMEOUT_MS)
+    expect(sources).to_contain_text("<script>window.__pwned = 1</script>")  # shown as text, not run
+    expect(page.locator("#conversation")).to_contain_text("evil.md", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)  # give any injected onerror handler a chance to fire
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
