@@ -14,8 +14,8 @@ from .terms import terms
 ANSWER_PASSAGES = 3     # quotes come from the best few passages only
 MAX_QUOTES = 4
 QUOTE_MARGIN = 0.80     # a quote must score at least this share of the best quote
-MIN_DENSE = 0.35        # below this cosine, and ...
-MIN_COVERAGE = 0.5      # ... with under half the question's words in the passage, the notes don't cover it
+MIN_ANSWERABILITY = 0.50  # calibrated by bench/calibrate.py; see docs/quality.md
+COVERAGE_BONUS = 0.3      # how much holding the question's words adds to answerability
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,13 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], dat
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
 
 
+def answerability(hits: list[Hit]) -> float:
+    """How plausibly the best passages answer: the closest sentence's cosine, plus word coverage."""
+    if not hits:
+        return 0.0
+    top = hits[:ANSWER_PASSAGES]
+    return max(h.unit for h in top) + COVERAGE_BONUS * max(h.coverage for h in top)
+
+
 def is_covered(hits: list[Hit]) -> bool:
-    """Whether the best passage plausibly answers: close in meaning, or holding the question's words."""
-    top = hits[0]
-    return top.dense >= MIN_DENSE or top.coverage >= MIN_COVERAGE
+    return answerability(hits) >= MIN_ANSWERABILITY
