@@ -13,7 +13,7 @@ from .terms import terms
 
 ANSWER_PASSAGES = 3     # quotes come from the best few passages only
 MAX_QUOTES = 4
-QUOTE_MARGIN = 0.80     # a quote must score at least this share of the best quote
+QUOTE_MARGIN = 0.75     # a quote must score at least this share of the best quote
 MIN_ANSWERABILITY = 0.50  # calibrated by bench/calibrate.py; see docs/quality.md
 COVERAGE_BONUS = 0.3      # how much holding the question's words adds to answerability
 
