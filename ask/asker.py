@@ -12,6 +12,7 @@ from ingest import (Config, Encoder, IndexData, IngestReport, IndexUnusable, ind
 from .answer import Answer, compose_answer
 from .followup import standalone_question
 from .retrieve import Retriever
+from .terms import terms
 
 
 class QuestionError(ValueError):
@@ -56,7 +57,9 @@ class Asker:
         data, retriever = self._current
         search_text = standalone_question(question, previous)
         vector = self.encoder.encode_query(search_text)
-        hits = retriever.search(search_text, vector, self.config.top_k)
+        # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
+        word_text = question if search_text != question and terms(question) else search_text
+        hits = retriever.search(word_text, vector, self.config.top_k)
         answer = compose_answer(search_text, vector, hits, data)
         return replace(answer, question=question, notice=notice,
                        latency_ms=(time.perf_counter() - started) * 1000)

@@ -47,3 +47,21 @@ def test_follow_up_is_resolved_with_the_previous_question(bundled_asker: Asker):
     follow = bundled_asker.ask("and the docs link?", previous="How does Kafka handle offsets?")
     assert any("kafka.apache.org" in link.url for link in follow.links)
     assert [h.passage.id for h in alone.hits] != [h.passage.id for h in follow.hits]
+
+
+def test_follow_up_naming_a_new_subject_moves_to_that_subject(bundled_asker: Asker):
+    before = bundled_asker.ask("What open questions did I list about Kafka?")
+    follow = bundled_asker.ask("what about Redis Stream?", previous="What open questions did I list about Kafka?")
+    assert before.hits[0].passage.heading[-1] == "Kafka"
+    assert [h.passage.heading[1] for h in follow.hits[:2]] == ["Redis Stream", "Redis Stream"]
+
+
+@pytest.mark.parametrize("question, previous, expected", [
+    ("and in Redis?", "how do kafka consumer groups work?", "how do kafka consumer groups work? and in Redis?"),
+    ("what about it?", "kafka offsets", "kafka offsets what about it?"),
+    ("How does DynamoDB single table design work?", "kafka offsets", "How does DynamoDB single table design work?"),
+    ("and in Redis?", None, "and in Redis?"),
+])
+def test_standalone_question(question, previous, expected):
+    from ask import standalone_question
+    assert standalone_question(question, previous) == expected
