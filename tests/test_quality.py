@@ -12,7 +12,7 @@ from ask.evaluate import read_questions, run_questions
 from ask.metrics import score_run
 from ingest import Config
 
-from .conftest import BUNDLED_NOTES, EVAL_DEV, PRIMER
+from conftest import BUNDLED_NOTES, EVAL_DEV, PRIMER
 
 FLOORS = {
     "seed_notes": {"hit@600": 0.94, "hit@2000": 0.94, "mrr@10": 0.94, "answer_support": 0.94,
