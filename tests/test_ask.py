@@ -65,3 +65,15 @@ def test_follow_up_naming_a_new_subject_moves_to_that_subject(bundled_asker: Ask
 def test_standalone_question(question, previous, expected):
     from ask import standalone_question
     assert standalone_question(question, previous) == expected
+
+
+@pytest.mark.parametrize("query, quoted", [
+    ("consistant hashing", "Consistent hashing"),
+    ("kafak offset", "How Kafka handle offset?"),
+    ("dynamo db core componets", "Core components:"),
+    ("bloom filter", "Bloom Filter"),
+    ("websocket", "websocket vs long polling"),
+])
+def test_short_keyword_queries_and_typos_find_the_line(bundled_asker: Asker, query: str, quoted: str):
+    answer = bundled_asker.ask(query)
+    assert not answer.abstained and quoted in answer.text
