@@ -16,8 +16,8 @@ from filelock import FileLock, Timeout
 from .config import Config
 from .encoder import Encoder, load_encoder
 from .notes import NoteSet, read_notes
-from .passages import Passage, split_note
-from .store import IndexData, IndexUnusable, read_index, read_manifest, write_index
+from .passages import SPLIT_VERSION, Passage, split_note
+from .store import IndexData, IndexUnusable, read_index, read_manifest, remove_leftovers, write_index
 
 SCHEME = "heading-path+text/1"  # what a passage's vector encodes; a change re-embeds everything
 
@@ -82,7 +82,8 @@ def diff_notes(notes: NoteSet, manifest: dict | None, config: Config) -> Changes
         added=sorted(d for d in notes.hashes if d not in old),
         changed=sorted(d for d in notes.hashes if d in old and old[d] != notes.hashes[d]),
         removed=sorted(d for d in old if d not in notes.hashes and d not in notes.skipped),
-        resplit=manifest is not None and manifest.get("max_passage_chars") != config.max_passage_chars,
+        resplit=manifest is not None and (manifest.get("max_passage_chars"), manifest.get("splitter"))
+        != (config.max_passage_chars, SPLIT_VERSION),
     )
 
 
@@ -98,18 +99,23 @@ def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False
         raise IngestBusy(f"another ingest is writing {config.index_dir}; try again when it finishes") from None
     try:
         notes = read_notes(config.notes_dir)
-        encoder = encoder or load_encoder(config.model)
-        old, reason = (None, "rebuilding: every passage is embedded again") if rebuild else _reusable(config, encoder)
+        model = encoder.name if encoder else config.model
+        old, reason = (None, "rebuilding: every passage is embedded again") if rebuild else _reusable(config, model)
         changes = diff_notes(notes, old.manifest if old else None, config)
         if old is not None and not changes.any:
+            remove_leftovers(config.index_dir, old.manifest)
             return IngestReport(len(notes.texts), len(old.passages), 0, len(old.passages),
                                 time.perf_counter() - started, changes, notes.skipped, wrote=False)
-        passages = _split(notes, old, changes, config)
+        encoder = encoder or load_encoder(config.model)  # only now: a no-change run skips the model load
+        if old is not None and old.manifest.get("dim") != encoder.dim:
+            old, reason = None, f"index has {old.manifest.get('dim')} dims, {encoder.name!r} gives {encoder.dim}: rebuilding"
+        kept_hashes = _kept_unreadable(notes, old)
+        passages = _split(notes, old, changes, config, keep=set(kept_hashes))
         vectors, unit_vectors, embedded = _vectors(passages, old, encoder, on_progress)
-        manifest = {"model": encoder.name, "dim": encoder.dim, "scheme": SCHEME,
+        manifest = {"model": encoder.name, "dim": encoder.dim, "scheme": SCHEME, "splitter": SPLIT_VERSION,
                     "max_passage_chars": config.max_passage_chars,
                     "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "notes": notes.hashes, "skipped": notes.skipped}
+                    "notes": {**notes.hashes, **kept_hashes}, "skipped": notes.skipped}
         write_index(config.index_dir, manifest, passages, vectors, unit_vectors)
         return IngestReport(len(notes.texts), len(passages), embedded, len(passages) - embedded,
                             time.perf_counter() - started, changes if old else Changes(added=sorted(notes.texts)),
@@ -118,31 +124,38 @@ def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False
         lock.release()
 
 
-def _reusable(config: Config, encoder: Encoder) -> tuple[IndexData | None, str]:
+def _reusable(config: Config, model: str) -> tuple[IndexData | None, str]:
     """The current index if its vectors can be reused, else None and why not."""
     try:
         old = read_index(config.index_dir)
     except IndexUnusable as error:
         exists = (config.index_dir / "manifest.json").exists()
         return None, f"{error}: rebuilding from the notes" if exists else ""
-    built = (old.manifest.get("model"), old.manifest.get("dim"), old.manifest.get("scheme"))
-    if built != (encoder.name, encoder.dim, SCHEME):
-        return None, (f"index built with {built[0]!r} ({built[1]} dims, {built[2]}), encoder is "
-                      f"{encoder.name!r} ({encoder.dim} dims, {SCHEME}): rebuilding, never mixing vectors")
+    built = (old.manifest.get("model"), old.manifest.get("scheme"))
+    if built != (model, SCHEME):
+        return None, (f"index built with {built[0]!r} ({built[1]}), encoder is {model!r} ({SCHEME}): "
+                      "rebuilding, never mixing vectors")
     return old, ""
 
 
-def _split(notes: NoteSet, old: IndexData | None, changes: Changes, config: Config) -> list[Passage]:
-    """Unchanged notes keep their passages as stored; the rest are split again."""
-    kept: dict[str, list[Passage]] = {}
-    if old is not None and not changes.resplit:
-        for passage in old.passages:
-            kept.setdefault(passage.doc, []).append(passage)
+def _kept_unreadable(notes: NoteSet, old: IndexData | None) -> dict[str, str]:
+    """A note that became unreadable keeps its last good passages until it can be read again."""
+    if old is None:
+        return {}
+    return {doc: old.manifest["notes"][doc] for doc in notes.skipped if doc in old.manifest.get("notes", {})}
+
+
+def _split(notes: NoteSet, old: IndexData | None, changes: Changes, config: Config,
+           keep: set[str]) -> list[Passage]:
+    """Unchanged notes (and those in keep) keep their passages as stored; the rest are split again."""
+    stored: dict[str, list[Passage]] = {}
+    for passage in old.passages if old is not None else ():
+        stored.setdefault(passage.doc, []).append(passage)
     fresh = set(changes.added) | set(changes.changed)
     passages: list[Passage] = []
-    for doc in sorted(notes.texts):
-        if doc in kept and doc not in fresh:
-            passages.extend(kept[doc])
+    for doc in sorted(set(notes.texts) | keep):
+        if doc in keep or (doc in stored and doc not in fresh and not changes.resplit):
+            passages.extend(stored.get(doc, []))
         else:
             passages.extend(split_note(doc, notes.texts[doc], config.max_passage_chars))
     return passages

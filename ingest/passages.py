@@ -8,6 +8,9 @@ from .links import Link, unique_links
 from .markdown import Block, Unit, parse_note
 
 
+SPLIT_VERSION = 2  # bump whenever split_note gives other passages for the same text
+
+
 @dataclass(frozen=True)
 class Passage:
     id: str                       # stable: note path, heading path and text, never mtimes

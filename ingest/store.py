@@ -71,6 +71,7 @@ def write_index(index_dir: Path, manifest: dict, passages: list[Passage],
                 "passage_count": len(passages), "unit_count": int(unit_vectors.shape[0])}
     _write_bytes(index_dir / (MANIFEST + ".tmp"), json.dumps(manifest, indent=1).encode("utf-8"))
     os.replace(index_dir / (MANIFEST + ".tmp"), index_dir / MANIFEST)
+    _fsync_folder(index_dir)  # the swap is on disk before the old generation goes
     _remove_other_generations(index_dir, set(files.values()))
     return manifest
 
@@ -93,6 +94,23 @@ def read_manifest(index_dir: Path) -> dict:
 def read_index(index_dir: Path) -> IndexData:
     """Load and check every file against the manifest; damage raises IndexCorrupt."""
     manifest = read_manifest(index_dir)
+    try:
+        return _read_generation(index_dir, manifest)
+    except IndexCorrupt:
+        # a concurrent ingest may have swapped generations and removed these files meanwhile
+        newer = read_manifest(index_dir)
+        if newer.get("generation") == manifest.get("generation"):
+            raise
+        return _read_generation(index_dir, newer)
+
+
+def remove_leftovers(index_dir: Path, manifest: dict) -> None:
+    """What a killed ingest leaves: other generations' data files and a half-written manifest."""
+    _remove_other_generations(index_dir, set(manifest["files"].values()))
+    (index_dir / (MANIFEST + ".tmp")).unlink(missing_ok=True)
+
+
+def _read_generation(index_dir: Path, manifest: dict) -> IndexData:
     try:
         files = manifest["files"]
         for name in files.values():
@@ -133,6 +151,14 @@ def _write_bytes(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _sha256(path: Path) -> str:
