@@ -49,7 +49,9 @@ class Answer:
         return "\n".join(f"{q.text} [{q.source}]" for q in self.quotes)
 
 
-def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], data: IndexData) -> Answer:
+def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], data: IndexData,
+                   unit_terms: list[frozenset[str]]) -> Answer:
+    """unit_terms: the content words of every unit, in index order (Retriever.unit_terms)."""
     if not hits or not is_covered(hits):
         return Answer(question, abstained=True, hits=tuple(hits))
     wanted = set(terms(question))
@@ -59,8 +61,8 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], dat
         if start == end:
             continue
         similarity = data.unit_vectors[start:end] @ query_vector
-        for unit, sim in zip(hit.passage.units, similarity):
-            overlap = len(wanted & set(terms(unit.text))) / len(wanted) if wanted else 0.0
+        for unit, sim, held in zip(hit.passage.units, similarity, unit_terms[start:end]):
+            overlap = len(wanted & held) / len(wanted) if wanted else 0.0
             candidates.append((float(sim) + 0.3 * overlap + 0.5 * hit.score, rank, unit))
     if not candidates:
         return Answer(question, abstained=False, sources=tuple(hits[:1]), hits=tuple(hits),

@@ -60,7 +60,7 @@ class Asker:
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
         word_text = question if search_text != question and terms(question) else search_text
         hits = retriever.search(word_text, vector, self.config.top_k)
-        answer = compose_answer(search_text, vector, hits, data)
+        answer = compose_answer(search_text, vector, hits, data, retriever.unit_terms)
         return replace(answer, question=question, notice=notice,
                        latency_ms=(time.perf_counter() - started) * 1000)
 

@@ -50,6 +50,11 @@ def model_location(name: str) -> str:
 def load_encoder(name: str = DEFAULT_MODEL) -> Encoder:
     """Loaded once per process and name: loading costs about a second."""
     from sentence_transformers import SentenceTransformer
+    from threadpoolctl import threadpool_limits
+
+    # numpy's OpenBLAS threads spin after each call and take the cores torch needs for the next
+    # question: one BLAS thread halves a warm question's latency here (docs/quality.md, Latency)
+    threadpool_limits(1, user_api="blas")
     try:
         model = SentenceTransformer(model_location(name), device="cpu")
     except Exception as error:  # the library raises many kinds; the edge needs one clear message
