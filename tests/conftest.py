@@ -20,6 +20,14 @@ PRIMER = SHARED / "corpora" / "system-design-primer"
 EVAL_DEV = SHARED / "eval" / "dev"
 
 
+def write_notes(folder: Path, notes: dict[str, str]) -> Path:
+    """Write {relative path: text} under folder; returns folder."""
+    for doc, text in notes.items():
+        (folder / doc).parent.mkdir(parents=True, exist_ok=True)
+        (folder / doc).write_text(text, encoding="utf-8")
+    return folder
+
+
 class _HashModel:
     """Deterministic bag-of-words vectors: same encode() shape as sentence-transformers, no meaning."""
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PRIMER, REPO
+from conftest import PRIMER, REPO, write_notes
 from filelock import FileLock
 
 from ask import Asker
@@ -69,17 +69,10 @@ BEFORE_SWAP = ["passages-written", "vectors-written", "units-written", "manifest
 AFTER_SWAP = "manifest-swapped"
 
 
-def _write_notes(folder: Path, notes: dict[str, str]) -> Path:
-    for doc, text in notes.items():
-        (folder / doc).parent.mkdir(parents=True, exist_ok=True)
-        (folder / doc).write_text(text, encoding="utf-8")
-    return folder
-
-
 @pytest.fixture
 def small(tmp_path: Path, fake_encoder: Encoder) -> Config:
     """Two notes with a good index built by the fake encoder."""
-    config = Config(notes_dir=_write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
+    config = Config(notes_dir=write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
     ingest(config, fake_encoder)
     return config
 
@@ -299,7 +292,7 @@ def test_sigkill_of_the_real_cli_as_its_new_generation_appears_keeps_a_readable_
         tmp_path: Path, fake_encoder: Encoder, encoder: Encoder):
     """No pause hooks: poll for the new passages file and kill the real CLI right then, in the write
     phase. The index read afterwards is the old generation or the complete new one."""
-    config = Config(notes_dir=_write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
+    config = Config(notes_dir=write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
     ingest(config, fake_encoder)
     good, files = read_index(config.index_dir).manifest, set(os.listdir(config.index_dir))
     process = subprocess.Popen(  # the real model differs from the index's: a full write follows

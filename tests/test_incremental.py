@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import BUNDLED_NOTES, PRIMER, REPO
+from conftest import BUNDLED_NOTES, PRIMER, REPO, write_notes
 
 from ask import Asker
 from ingest import (Changes, Config, Encoder, IndexData, ingest, passage_document, read_index,
@@ -27,16 +27,9 @@ NOTES = {
 NEW_NOTE = "# Replication\n\nA replica copies the leader's log.\n\n## Lag\n\nReplicas can fall behind the leader.\n"
 
 
-def _write_notes(folder: Path, notes: dict[str, str]) -> Path:
-    for doc, text in notes.items():
-        (folder / doc).parent.mkdir(parents=True, exist_ok=True)
-        (folder / doc).write_text(text, encoding="utf-8")
-    return folder
-
-
 @pytest.fixture
 def small(tmp_path: Path) -> Config:
-    return Config(notes_dir=_write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
+    return Config(notes_dir=write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
 
 
 class _Recording:
@@ -168,7 +161,7 @@ def test_incremental_index_equals_a_full_rebuild_with_the_real_model(tmp_path: P
     solutions = "solutions/system_design"
     notes.mkdir()
     shutil.copy(BUNDLED_NOTES / "system-design.md", notes / "system-design.md")
-    _write_notes(notes, {f"{solutions}/query_cache/README.md": _primer_solution("query_cache"),
+    write_notes(notes, {f"{solutions}/query_cache/README.md": _primer_solution("query_cache"),
                          "scratch.md": "# Scratch\n\nBuy milk. Call the dentist about Tuesday.\n"})
     incremental = Config(notes_dir=notes, index_dir=tmp_path / "incremental")
     ingest(incremental, encoder)
@@ -180,7 +173,7 @@ def test_incremental_index_equals_a_full_rebuild_with_the_real_model(tmp_path: P
     assert edited != note.read_text(encoding="utf-8")
     note.write_text(edited, encoding="utf-8")
     (notes / "scratch.md").unlink()
-    _write_notes(notes, {f"{solutions}/social_graph/README.md": _primer_solution("social_graph")})
+    write_notes(notes, {f"{solutions}/social_graph/README.md": _primer_solution("social_graph")})
     report = ingest(incremental, encoder)
 
     full = incremental.with_(index_dir=tmp_path / "full")

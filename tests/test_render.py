@@ -41,3 +41,10 @@ def test_no_raw_html_survives_in_sources_panel():
 def test_indented_note_lines_do_not_become_code_blocks_in_sources():
     md = sources_markdown(_answer("    out of order. To"))
     assert "```" not in md and "> out of order\\. To" in md
+
+
+def test_terminal_answer_is_plain_text():
+    from ask.render import answer_text
+    text = answer_text(_answer("Kafka <is> fast.", [Link("https://kafka.apache.org/documentation/")]))
+    assert text == ("- Kafka <is> fast. [1]\n\nSources\n  [1] n.md › H <b>, lines 1–2\n\n"
+                    "Referenced docs\n  - Documentation — kafka.apache.org: https://kafka.apache.org/documentation/")
