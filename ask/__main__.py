@@ -9,7 +9,7 @@ from ingest import Config, EncoderError, IngestBusy, IndexUnusable, NoNotes
 
 from .asker import Asker, QuestionError
 from .export import answer_json
-from .render import answer_markdown
+from .render import answer_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     except (QuestionError, NoNotes, EncoderError, IngestBusy, IndexUnusable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1) if args.json else answer_markdown(answer))
+    print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1) if args.json else answer_text(answer))
     return 0
 
 

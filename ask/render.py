@@ -39,6 +39,20 @@ def answer_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def answer_text(answer: Answer) -> str:
+    """The same reply for a terminal: plain text, nothing to escape."""
+    parts = [answer.notice] if answer.notice else []
+    if answer.abstained:
+        parts.append("Your notes don't cover this. The nearest sections are:\n" + "\n".join(
+            f"  - {_where(hit, plain=True)}" for hit in answer.hits[:3]))
+        return "\n\n".join(parts)
+    parts.append("\n".join(f"- {q.text} [{q.source}]" for q in answer.quotes))
+    parts.append("Sources\n" + "\n".join(f"  [{i}] {_where(hit, plain=True)}" for i, hit in enumerate(answer.sources, 1)))
+    if answer.links:
+        parts.append("Referenced docs\n" + "\n".join(f"  - {link.label}: {link.url}" for link in answer.links))
+    return "\n\n".join(parts)
+
+
 def sources_markdown(answer: Answer) -> str:
     """The side panel: each cited (or nearest) passage in full, with where it lives."""
     shown = answer.sources if not answer.abstained else answer.hits[:3]
@@ -51,8 +65,8 @@ def sources_markdown(answer: Answer) -> str:
     return "\n\n".join(blocks)
 
 
-def _where(hit) -> str:
+def _where(hit, plain: bool = False) -> str:
     p = hit.passage
     path = " › ".join([p.doc, *p.heading])
     lines = f"line {p.lines[0]}" if p.lines[0] == p.lines[1] else f"lines {p.lines[0]}–{p.lines[1]}"
-    return f"{escape(path)}, {lines}"
+    return f"{path if plain else escape(path)}, {lines}"

@@ -66,9 +66,9 @@ class IngestReport:
     reason: str = ""  # why vectors could not be reused, if they could not
 
     def summary(self) -> str:
-        done = (f"{_count(self.notes, 'note')}, {self.passages} passages ({self.embedded} embedded, "
+        done = (f"{_count(self.notes, 'note')}, {_count(self.passages, 'passage')} ({self.embedded} embedded, "
                 f"{self.reused} reused) in {self.seconds:.1f} s" if self.wrote
-                else f"{_count(self.notes, 'note')}, {self.passages} passages: nothing to do")
+                else f"{_count(self.notes, 'note')}, {_count(self.passages, 'passage')}: nothing to do")
         return "; ".join(filter(None, [self.reason, done, self.changes.summary() if self.wrote else ""]))
 
 
