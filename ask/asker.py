@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ingest import (Config, Encoder, IndexData, IngestReport, IndexUnusable, index_status, ingest,
-                    load_encoder, read_index)
+                    load_encoder, read_index, read_manifest)
 
 from .answer import Answer, compose_answer
 from .followup import standalone_question
@@ -110,5 +110,8 @@ def _checked(data: IndexData, encoder: Encoder) -> IndexData:
 
 
 def _generation(config: Config) -> str | None:
-    manifest, _, _ = index_status(config)
-    return manifest.get("generation") if manifest else None
+    """The generation on disk, which another process (the CLI) may have written."""
+    try:
+        return read_manifest(config.index_dir).get("generation")
+    except IndexUnusable:
+        return None
