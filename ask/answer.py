@@ -14,6 +14,8 @@ from .terms import terms
 ANSWER_PASSAGES = 3     # quotes come from the best few passages only
 MAX_QUOTES = 4
 QUOTE_MARGIN = 0.75     # a quote must score at least this share of the best quote
+QUOTE_WORDS = 0.3       # a quote's score: its cosine, plus this times the question words it holds,
+QUOTE_PASSAGE = 0.5     # plus this times its passage's retrieval score
 MIN_ANSWERABILITY = 0.50  # calibrated by bench/calibrate.py; see docs/quality.md
 COVERAGE_BONUS = 0.3      # how much holding the question's words adds to answerability
 
@@ -63,7 +65,7 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], dat
         similarity = data.unit_vectors[start:end] @ query_vector
         for unit, sim, held in zip(hit.passage.units, similarity, unit_terms[start:end]):
             overlap = len(wanted & held) / len(wanted) if wanted else 0.0
-            candidates.append((float(sim) + 0.3 * overlap + 0.5 * hit.score, rank, unit))
+            candidates.append((float(sim) + QUOTE_WORDS * overlap + QUOTE_PASSAGE * hit.score, rank, unit))
     if not candidates:
         return Answer(question, abstained=False, sources=tuple(hits[:1]), hits=tuple(hits),
                       quotes=(Quote(hits[0].passage.text, 1, hits[0].passage.lines[0]),))
