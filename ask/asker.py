@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from ingest import (Config, Encoder, IndexData, IngestReport, IndexUnusable, index_status, ingest,
+from ingest import (Config, Encoder, IndexData, IngestReport, IndexUnusable, counted, index_status, ingest,
                     load_encoder, read_index, read_manifest)
 
 from .answer import Answer, compose_answer
@@ -80,8 +80,7 @@ class Asker:
     def status(self) -> str:
         """One line: notes, passages, model, built at, and what changed in the notes since."""
         manifest = self.data.manifest
-        notes = len(manifest["notes"])
-        line = (f"{notes} note{'' if notes == 1 else 's'} · {manifest['passage_count']} passages · "
+        line = (f"{counted(len(manifest['notes']), 'note')} · {counted(manifest['passage_count'], 'passage')} · "
                 f"{manifest['model']} · built {manifest['built_at']}")
         _, changes, problem = index_status(self.config)
         if problem:

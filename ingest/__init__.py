@@ -1,5 +1,5 @@
 """Write side: notes/ -> passages -> vectors -> the files in index/."""
-from .build import Changes, IngestBusy, IngestReport, diff_notes, index_status, ingest, passage_document
+from .build import Changes, IngestBusy, IngestReport, counted, diff_notes, index_status, ingest, passage_document
 from .config import DEFAULT_MODEL, Config
 from .encoder import Encoder, EncoderError, load_encoder
 from .links import Link, is_web_url
@@ -10,7 +10,8 @@ from .store import IndexCorrupt, IndexData, IndexMissing, IndexUnusable, read_in
 
 __all__ = [
     "Changes", "Config", "DEFAULT_MODEL", "Encoder", "EncoderError", "IndexCorrupt", "IndexData", "IndexMissing",
-    "IndexUnusable", "IngestBusy", "IngestReport", "Link", "NoNotes", "NoteSet", "Passage", "Unit", "diff_notes",
+    "IndexUnusable", "IngestBusy", "IngestReport", "Link", "NoNotes", "NoteSet", "Passage", "Unit", "counted",
+    "diff_notes",
     "index_status", "ingest", "is_web_url", "load_encoder", "parse_note", "passage_document", "read_index",
     "read_manifest", "read_notes", "split_note",
 ]

@@ -45,7 +45,7 @@ class Changes:
         return bool(self.added or self.changed or self.removed or self.resplit)
 
     def summary(self) -> str:
-        parts = [f"{_count(len(docs), 'note')} {verb}"
+        parts = [f"{counted(len(docs), 'note')} {verb}"
                  for docs, verb in ((self.changed, "changed"), (self.added, "added"), (self.removed, "removed"))
                  if docs]
         if self.resplit:
@@ -66,13 +66,14 @@ class IngestReport:
     reason: str = ""  # why vectors could not be reused, if they could not
 
     def summary(self) -> str:
-        done = (f"{_count(self.notes, 'note')}, {_count(self.passages, 'passage')} ({self.embedded} embedded, "
+        done = (f"{counted(self.notes, 'note')}, {counted(self.passages, 'passage')} ({self.embedded} embedded, "
                 f"{self.reused} reused) in {self.seconds:.1f} s" if self.wrote
-                else f"{_count(self.notes, 'note')}, {_count(self.passages, 'passage')}: nothing to do")
+                else f"{counted(self.notes, 'note')}, {counted(self.passages, 'passage')}: nothing to do")
         return "; ".join(filter(None, [self.reason, done, self.changes.summary() if self.wrote else ""]))
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """'1 note', '2 notes'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 

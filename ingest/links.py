@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-# '[text](url)' and '![alt](src)', with one level of parentheses inside the URL
-MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+# '[text](url)' and '![alt](src)', with one level of parentheses inside the URL; groups: text, url
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
 _HTML_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 

@@ -158,9 +158,9 @@ def _units(tokens: list, kind: str) -> list[Unit]:
 
 def _is_navigation(text: str) -> bool:
     """Only links to places inside the notes ('[Sharding](#sharding)'): a table-of-contents entry."""
-    targets = [m.group(0).rsplit("(", 1)[-1] for m in MARKDOWN_LINK.finditer(text)]
+    targets = [m.group(2) for m in MARKDOWN_LINK.finditer(text)]
     rest = MARKDOWN_LINK.sub("", text).strip(" \t-*+.,;:|/")
-    return bool(targets) and not rest and not any(is_web_url(t.rstrip(")")) for t in targets)
+    return bool(targets) and not rest and not any(is_web_url(t) for t in targets)
 
 
 def split_sentences(text: str) -> list[str]:
