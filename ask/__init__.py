@@ -1,9 +1,10 @@
 """Read side: question -> retrieval -> an answer with citations, or "your notes don't cover this"."""
-from .answer import Answer, Quote, compose_answer, is_covered
+from .abstain import Coverage, assess
+from .answer import Answer, Quote, compose_answer
 from .asker import Asker, IndexMismatch, QuestionError
 from .followup import is_follow_up, standalone_question
 from .render import answer_markdown, escape, sources_markdown
 from .retrieve import Hit, Retriever
 
-__all__ = ["Answer", "Asker", "Hit", "IndexMismatch", "QuestionError", "Quote", "Retriever", "answer_markdown",
-           "compose_answer", "escape", "is_covered", "is_follow_up", "sources_markdown", "standalone_question"]
+__all__ = ["Answer", "Asker", "Coverage", "assess", "Hit", "IndexMismatch", "QuestionError", "Quote", "Retriever", "answer_markdown",
+           "compose_answer", "escape", "is_follow_up", "sources_markdown", "standalone_question"]

@@ -1,23 +1,21 @@
 """Compose an answer from retrieved passages: quoted sentences with citations, or an honest 'not covered'."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ingest import IndexData, Link
 from ingest.links import unique_links
 
+from .abstain import ANSWER_PASSAGES, Coverage
 from .retrieve import Hit
 from .terms import terms
 
-ANSWER_PASSAGES = 3     # quotes come from the best few passages only
 MAX_QUOTES = 4
 QUOTE_MARGIN = 0.75     # a quote must score at least this share of the best quote
 QUOTE_WORDS = 0.3       # a quote's score: its cosine, plus this times the question words it holds,
 QUOTE_PASSAGE = 0.5     # plus this times its passage's retrieval score
-MIN_ANSWERABILITY = 0.50  # calibrated by bench/calibrate.py; see docs/quality.md
-COVERAGE_BONUS = 0.3      # how much holding the question's words adds to answerability
 
 
 @dataclass(frozen=True)
@@ -35,6 +33,8 @@ class Answer:
     sources: tuple[Hit, ...] = ()   # the cited passages, numbered from 1
     hits: tuple[Hit, ...] = ()      # everything retrieved, best first
     notice: str = ""                # e.g. "your question was cut to 1,000 characters"
+    reason: str = ""                # why the notes don't cover it, when abstained
+    coverage: Coverage | None = None  # the evidence the decision to answer was made on
     latency_ms: float = field(default=0.0, compare=False)
 
     @property
@@ -42,6 +42,13 @@ class Answer:
         """Deduplicated links of the cited passages (of the nearest ones when abstaining)."""
         cited = self.sources if not self.abstained else ()
         return unique_links(link for hit in cited for link in hit.passage.links)
+
+    def judged(self, coverage: Coverage) -> "Answer":
+        """This answer with its evidence; declined ("not in your notes", and why) if the evidence falls short."""
+        reason = coverage.reason()
+        if reason is None or self.abstained:
+            return replace(self, coverage=coverage)
+        return replace(self, coverage=coverage, abstained=True, reason=reason, quotes=(), sources=())
 
     @property
     def text(self) -> str:
@@ -53,9 +60,10 @@ class Answer:
 
 def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], data: IndexData,
                    unit_terms: list[frozenset[str]]) -> Answer:
-    """unit_terms: the content words of every unit, in index order (Retriever.unit_terms)."""
-    if not hits or not is_covered(hits):
-        return Answer(question, abstained=True, hits=tuple(hits))
+    """Quote the sentences that best answer; whether to answer at all is ask.abstain's call.
+    unit_terms: the content words of every unit, in index order (Retriever.unit_terms)."""
+    if not hits:
+        return Answer(question, abstained=True, reason="Your notes are empty.")
     wanted = set(terms(question))
     candidates = []  # (score, hit rank, unit)
     for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
@@ -78,15 +86,3 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], dat
     quotes = tuple(Quote(unit.text, number[rank], unit.line) for _, rank, unit in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
-
-
-def answerability(hits: list[Hit]) -> float:
-    """How plausibly the best passages answer: the closest sentence's cosine, plus word coverage."""
-    if not hits:
-        return 0.0
-    top = hits[:ANSWER_PASSAGES]
-    return max(h.unit for h in top) + COVERAGE_BONUS * max(h.coverage for h in top)
-
-
-def is_covered(hits: list[Hit]) -> bool:
-    return answerability(hits) >= MIN_ANSWERABILITY

@@ -9,6 +9,7 @@ from dataclasses import replace
 from ingest import (Config, Encoder, IndexData, IngestReport, IndexUnusable, counted, index_status, ingest,
                     load_encoder, read_index, read_manifest)
 
+from .abstain import assess
 from .answer import Answer, compose_answer
 from .followup import standalone_question
 from .retrieve import Retriever
@@ -61,6 +62,7 @@ class Asker:
         word_text = question if search_text != question and terms(question) else search_text
         hits = retriever.search(word_text, vector, self.config.top_k)
         answer = compose_answer(search_text, vector, hits, data, retriever.unit_terms)
+        answer = answer.judged(assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary))
         return replace(answer, question=question, notice=notice,
                        latency_ms=(time.perf_counter() - started) * 1000)
 

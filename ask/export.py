@@ -16,6 +16,7 @@ def answer_json(answer: Answer) -> dict:
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "reason": answer.reason,
         "notice": answer.notice,
         "citations": [{"n": i, **hit_json(hit)} for i, hit in enumerate(answer.sources, 1)],
         "passages": [hit_json(hit) for hit in answer.hits],

@@ -28,7 +28,7 @@ def answer_markdown(answer: Answer) -> str:
     """The chat reply: quotes with [n] markers, then compact sources and referenced docs."""
     parts = [f"_{escape(answer.notice)}_"] if answer.notice else []
     if answer.abstained:
-        parts.append("**Your notes don't cover this.** The nearest sections are:")
+        parts.append(f"**Your notes don't cover this.** {_because(answer)}The nearest sections are:")
         parts.extend(f"- {_where(hit)}" for hit in answer.hits[:3])
         return "\n\n".join(parts[:1] + ["\n".join(parts[1:])]) if answer.notice else "\n".join(parts)
     parts.append("\n".join(f"- {escape(q.text)} **[{q.source}]**" for q in answer.quotes))
@@ -43,7 +43,7 @@ def answer_text(answer: Answer) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
     if answer.abstained:
-        parts.append("Your notes don't cover this. The nearest sections are:\n" + "\n".join(
+        parts.append(f"Your notes don't cover this. {_because(answer, plain=True)}The nearest sections are:\n" + "\n".join(
             f"  - {_where(hit, plain=True)}" for hit in answer.hits[:3]))
         return "\n\n".join(parts)
     parts.append("\n".join(f"- {q.text} [{q.source}]" for q in answer.quotes))
@@ -63,6 +63,12 @@ def sources_markdown(answer: Answer) -> str:
         quoted = "\n".join(f"> {escape(line.lstrip())}" if line.strip() else ">" for line in hit.passage.text.splitlines())
         blocks.append(f"**[{i}] {_where(hit)}** · score {hit.score:.2f}\n\n{quoted}")
     return "\n\n".join(blocks)
+
+
+def _because(answer: Answer, plain: bool = False) -> str:
+    if not answer.reason:
+        return ""
+    return f"{answer.reason if plain else escape(answer.reason)} "
 
 
 def _where(hit, plain: bool = False) -> str:

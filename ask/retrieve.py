@@ -9,6 +9,7 @@ import numpy as np
 from ingest import IndexData, Passage, passage_document
 
 from .terms import terms
+from .vocabulary import Vocabulary
 
 # Weights of the fused score; docs/quality.md shows what each lever gained or lost on the dev sets.
 DENSE_WEIGHT = 1.0     # question vs passage (heading path + text)
@@ -40,6 +41,7 @@ class Retriever:
             for term in set(terms(passage_document(passage))):
                 postings.setdefault(term, []).append(row)
         self.postings = {term: np.array(rows) for term, rows in postings.items()}
+        self.vocabulary = Vocabulary(passage_document(p) for p in data.passages)
 
     def search(self, question: str, query_vector: np.ndarray, k: int = 10) -> list[Hit]:
         n = len(self.data.passages)

@@ -27,9 +27,14 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+def tokens(text: str) -> list[str]:
+    """Words as written, with inner dots and apostrophes kept ("Node.js", "Kafka's")."""
+    return _WORD.findall(text)
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words, with inner dots and apostrophes kept ("node.js", "kafka's")."""
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    """Lower-case words ("node.js", "kafka's")."""
+    return [w.lower().replace("’", "'") for w in tokens(text)]
 
 
 def terms(text: str) -> list[str]:

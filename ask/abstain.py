@@ -1,0 +1,114 @@
+"""When to say "your notes don't cover this": three cheap checks, each with a reason a person can read.
+
+1. Answerability: the closest sentence's cosine plus word coverage, over the best passages.
+2. Unknown terms: a question with a name or a rare word that the notes never use (TLS, PACELC,
+   idempotent, jitter) must clear a higher bar: the notes may cover the topic around it, not the thing asked.
+3. Quantities: "how many partitions…" is answered only by a quote that states a number.
+Thresholds are calibrated by bench/calibrate.py on questions other than the dev sets; see docs/quality.md.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wordfreq import zipf_frequency
+
+from .retrieve import Hit
+from .terms import STOPWORDS, tokens, words
+from .vocabulary import Vocabulary
+
+ANSWER_PASSAGES = 3         # the passages an answer quotes from, and whose evidence counts
+MIN_ANSWERABILITY = 0.475
+COVERAGE_BONUS = 0.3        # how much holding the question's words adds to answerability
+UNKNOWN_TERM_PENALTY = 0.3  # a name or rare word the notes never use takes this off answerability
+RARE_ZIPF = 3.0             # rarer than once in a million English words (wordfreq's Zipf scale)
+
+_SENTENCE_END = re.compile(r"(?<=[.?!:;])\s+")
+_QUANTITY = re.compile(
+    r"(?:^|[,;:.?!]\s*)how (?:many|much|long|often|big|large|fast|far)\b(?! (?:types|kinds|ways|sorts|categories))"
+    r"|\bwhat (?:percentage|percent|fraction)\b"
+    r"|\b(?:default|maximum|minimum|max|min)\s+(?:\w+\s+)?"
+    r"(?:size|length|timeout|ttl|limit|period|interval|count|number|capacity|rate|duration|retention)\b",
+    re.IGNORECASE)
+_NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve fifteen twenty
+thirty forty fifty hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
+half double twice once""".split())
+
+
+def answerability(hits: Sequence[Hit]) -> float:
+    """How plausibly the best passages answer: the closest sentence's cosine, plus word coverage."""
+    if not hits:
+        return 0.0
+    top = hits[:ANSWER_PASSAGES]
+    return max(h.unit for h in top) + COVERAGE_BONUS * max(h.coverage for h in top)
+
+
+def names(question: str) -> list[str]:
+    """Words that read as names: acronyms and CamelCase anywhere, Capitalised words inside a sentence
+    (unless the sentence is in Title Case or shouting)."""
+    found = []
+    for sentence in _SENTENCE_END.split(question.strip()):
+        words_here = [t for t in tokens(sentence) if any(c.isalpha() for c in t)]
+        title_case = len(words_here) >= 4 and sum(t[0].isupper() for t in words_here) >= 0.6 * len(words_here)
+        if sentence.isupper():
+            continue
+        for i, token in enumerate(words_here):
+            if len(token) < 2 or token.lower().split("'")[0] in STOPWORDS:
+                continue
+            if sum(c.isupper() for c in token) >= 2 or (i > 0 and token[0].isupper() and not title_case):
+                found.append(token)
+    return found
+
+
+def rare_words(question: str) -> list[str]:
+    """Lower-case words rarer in English than RARE_ZIPF: the technical terms of a question
+    ("idempotent", "jitter", "anycast"), not the everyday words of a paraphrase ("avoiding", "bunch")."""
+    return [t for t in tokens(question) if t.islower() and len(t) >= 3 and t.isalpha()
+            and zipf_frequency(t, "en") < RARE_ZIPF]
+
+
+def unknown_terms(question: str, vocabulary: Vocabulary) -> list[str]:
+    """Names and rare words of the question that the notes never use, typos of their words aside."""
+    specific = names(question) + rare_words(question)
+    return list(dict.fromkeys(term for term in specific if not vocabulary.knows(term)))
+
+
+def asks_for_quantity(question: str) -> bool:
+    return bool(_QUANTITY.search(question.strip()))
+
+
+def states_quantity(text: str) -> bool:
+    return any(c.isdigit() for c in text) or not _NUMBER_WORDS.isdisjoint(words(text))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The evidence for answering one question, kept with the answer so it can be shown and calibrated."""
+    answerability: float
+    unknown_terms: tuple[str, ...] = ()  # names and rare words of the question that the notes never use
+    number_missing: bool = False         # a "how many" question whose quotes state no number
+
+    @property
+    def score(self) -> float:
+        return self.answerability - (UNKNOWN_TERM_PENALTY if self.unknown_terms else 0.0)
+
+    def reason(self, threshold: float = MIN_ANSWERABILITY) -> str | None:
+        """Why the notes don't cover the question, or None when they do."""
+        if self.score < threshold:
+            if self.unknown_terms:
+                return f"They never mention {_listed(self.unknown_terms)}."
+            return "Nothing in them is close to the question."
+        if self.number_missing:
+            return "The closest passages give no number for this."
+        return None
+
+
+def assess(question: str, hits: Sequence[Hit], quotes: Sequence[str], vocabulary: Vocabulary) -> Coverage:
+    """question: what the person typed in this turn; quotes: the sentences the answer would quote."""
+    return Coverage(answerability(hits), tuple(unknown_terms(question, vocabulary)),
+                    asks_for_quantity(question) and not any(states_quantity(q) for q in quotes))
+
+
+def _listed(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]

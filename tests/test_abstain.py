@@ -1,0 +1,103 @@
+"""When the app says "your notes don't cover this", and why: the checks alone, then with the real model."""
+from __future__ import annotations
+
+import pytest
+
+from ask import Asker, Coverage
+from ask.abstain import (MIN_ANSWERABILITY, UNKNOWN_TERM_PENALTY, asks_for_quantity, names, rare_words,
+                         states_quantity, unknown_terms)
+from ask.render import answer_markdown
+from ask.vocabulary import Vocabulary
+from ingest import Config
+
+from conftest import write_notes
+
+VOCABULARY = Vocabulary(["Kafka partitions and DynamoDB tables behind an NGINX load balancer",
+                         "Redis consumer groups; the DB is sharded"])
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How do I tune TLS 1.3 cipher suites on an NGINX load balancer?", ["TLS", "NGINX"]),
+    ("how does Kafka compare? And Redis?", ["Kafka", "Redis"]),
+    ("Kafka vs Redis", ["Redis"]),                                  # a sentence's first word may be any word
+    ("What Is The Difference Between Kafka And Redis", []),        # Title Case says nothing about names
+    ("WHAT IS THE CAP THEOREM", []),                               # nor does shouting
+    ("how would I mimic kafka-style partitions if I'm using redis streams?", []),
+])
+def test_names_are_acronyms_camel_case_and_capitals_inside_a_sentence(question, expected):
+    assert names(question) == expected
+
+
+def test_rare_words_are_technical_terms_not_everyday_paraphrase():
+    assert rare_words("How do idempotent producers avoid jitter?") == ["idempotent", "jitter"]
+    assert rare_words("can a bunch of workers share one queue to split up the work?") == []
+
+
+@pytest.mark.parametrize("term", ["Kafka", "kafka's", "DBs", "NGINX", "Dynamdb", "partition"])
+def test_vocabulary_knows_its_words_their_plurals_and_one_typo_away(term):
+    assert VOCABULARY.knows(term)
+
+
+@pytest.mark.parametrize("term", ["TLS", "Kubernetes", "idempotent", "Kafkaesque"])
+def test_vocabulary_does_not_know_other_words(term):
+    assert not VOCABULARY.knows(term)
+
+
+def test_unknown_terms_are_the_names_and_rare_words_the_notes_never_use():
+    question = "How do idempotent Kafka producers talk TLS to Dynamdb?"
+    assert unknown_terms(question, VOCABULARY) == ["TLS", "idempotent"]
+
+
+@pytest.mark.parametrize("question, wants", [
+    ("how many partitions should a kafka topic have", True),
+    ("Kafka topics: how long are messages kept?", True),
+    ("What is the default retention period for messages?", True),
+    ("What is the maximum size of a DynamoDB item?", True),
+    ("how many types of queries does a redis stream support?", False),  # a list answers it
+    ("Which setting controls how often offsets are committed?", False),  # asks for a setting
+    ("why is kafka fast", False),
+])
+def test_quantity_questions_are_told_apart(question, wants):
+    assert asks_for_quantity(question) is wants
+
+
+@pytest.mark.parametrize("text, states", [("12 partitions per topic", True), ("a dozen partitions", True),
+                                          ("N different Redis keys", False), ("as many as needed", False)])
+def test_a_number_is_digits_or_a_number_word(text, states):
+    assert states_quantity(text) is states
+
+
+def test_coverage_reasons_name_what_is_missing():
+    assert Coverage(MIN_ANSWERABILITY).reason() is None
+    assert Coverage(MIN_ANSWERABILITY - 0.01).reason() == "Nothing in them is close to the question."
+    unknown = Coverage(MIN_ANSWERABILITY + UNKNOWN_TERM_PENALTY - 0.01, ("TLS", "cipher"))
+    assert unknown.reason() == "They never mention TLS or cipher."
+    assert Coverage(MIN_ANSWERABILITY + UNKNOWN_TERM_PENALTY + 0.01, ("TLS",)).reason() is None  # strong evidence wins
+    assert Coverage(0.9, number_missing=True).reason() == "The closest passages give no number for this."
+
+
+def test_a_detail_the_notes_do_not_give_is_abstained_with_the_reason(bundled_asker: Asker):
+    answer = bundled_asker.ask("how many partitions should a kafka topic have")
+    assert answer.abstained and answer.reason == "The closest passages give no number for this."
+    assert answer.coverage.answerability > MIN_ANSWERABILITY  # the topic is there; the number is not
+    assert "give no number" in answer_markdown(answer)
+    assert answer.hits and not answer.sources and not answer.quotes
+
+
+def test_a_name_the_notes_never_use_is_abstained_and_named_escaped(bundled_asker: Asker):
+    answer = bundled_asker.ask("How does Kafka's KRaft_<b>mode</b> replace ZooKeeper?")
+    assert answer.abstained
+    assert "KRaft" in answer.reason
+    assert "<b>" not in answer_markdown(answer)
+
+
+def test_quantity_question_is_answered_when_the_notes_state_the_number(encoder, tmp_path):
+    notes = write_notes(tmp_path / "notes", {"kafka.md": (
+        "# Kafka\n\n## Partitions\n\nEach topic is split into partitions.\n"
+        "We run 12 partitions per topic in production, one consumer per partition.\n\n"
+        "## Retention\n\nOld segments are deleted after a while.\n")})
+    asker, _ = Asker.open(Config(notes_dir=notes, index_dir=tmp_path / "index"), encoder)
+    answered = asker.ask("how many partitions per topic do we run?")
+    assert not answered.abstained and "12 partitions" in answered.text
+    refused = asker.ask("how long are old kafka segments kept before deletion?")
+    assert refused.abstained and refused.reason == "The closest passages give no number for this."
