@@ -1,10 +1,14 @@
 """Calibrate the abstention rule: python -m bench.calibrate
 
-In scope: questions made from each notes folder's own section headings ("Refresh-ahead",
-"what do my notes say about refresh-ahead?") plus the dev sets' answerable questions.
-Out of scope: bench/calibration/out_of_scope.txt (off-topic and near-domain questions that
-neither folder answers). Prints, for candidate thresholds of the answerability score, the
-share of in-scope questions wrongly refused and of out-of-scope questions rightly refused.
+Calibration questions, per notes folder, none of them from the dev sets:
+- in scope: questions made from the folder's own section headings ("Refresh-ahead",
+  "what do my notes say about refresh-ahead?"), and the answerable questions of
+  bench/calibration/<folder>.jsonl (hand-written lookups, paraphrases, keywords with typos, multi-hop);
+- out of scope: bench/calibration/out_of_scope.txt (off-topic and near-domain), and the unanswerable
+  questions of bench/calibration/<folder>.jsonl (mostly details the notes do not give about topics they cover).
+Prints, for candidate thresholds, the share of in-scope questions wrongly refused and of out-of-scope
+questions rightly refused; the threshold chosen is the highest that refuses at most 2% of the in-scope
+questions of every folder. Then the dev sets at that threshold, as a held-out check.
 """
 from __future__ import annotations
 
@@ -15,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ask import Asker
-from ask.answer import answerability
+from ask import Asker, Coverage
+from ask.abstain import MIN_ANSWERABILITY
 from ingest import Config, load_encoder
 
 REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
+MAX_IN_SCOPE_REFUSED = 0.02  # the rule for choosing MIN_ANSWERABILITY: refuse almost no question the notes answer
 
 
 def heading_questions(asker: Asker, limit: int = 60) -> list[str]:
@@ -29,32 +34,61 @@ def heading_questions(asker: Asker, limit: int = 60) -> list[str]:
     return leaves + [f"what do my notes say about {leaf.lower()}?" for leaf in leaves]
 
 
-def scores(asker: Asker, questions: list[str]) -> np.ndarray:
-    return np.array([answerability(asker.ask(q).hits) for q in questions])
+def question_set(path: Path) -> tuple[list[str], list[str]]:
+    """(answerable, unanswerable) questions of a JSONL question set."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [r["question"] for r in rows if r["gold"]], [r["question"] for r in rows if not r["gold"]]
+
+
+def evidence(asker: Asker, questions: list[str]) -> list[Coverage]:
+    return [asker.ask(q).coverage for q in questions]
+
+
+def refused(coverages: list[Coverage], threshold: float) -> float:
+    return float(np.mean([c.reason(threshold) is not None for c in coverages]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--index-root", type=Path, help="keep the built indexes here (index-root/<set>) and reuse them")
     args = parser.parse_args()
-    folders = {"seed": (REPO / "notes", args.shared / "eval/dev/seed_notes.jsonl"),
-               "sdp": (args.shared / "corpora/system-design-primer", args.shared / "eval/dev/system_design_primer.jsonl")}
-    off = [line.strip() for line in (HERE / "calibration/out_of_scope.txt").read_text().splitlines()
-           if line.strip() and not line.startswith("#")]
+    folders = {"seed_notes": REPO / "notes", "system_design_primer": args.shared / "corpora/system-design-primer"}
+    off_topic = [line.strip() for line in (HERE / "calibration/out_of_scope.txt").read_text().splitlines()
+                 if line.strip() and not line.startswith("#")]
     encoder = load_encoder()
-    inside, outside = [], []
-    for name, (notes, dev) in folders.items():
+    inside, outside, dev = {}, {}, {}
+    for name, notes in folders.items():
         with tempfile.TemporaryDirectory() as scratch:
-            asker, _ = Asker.open(Config(notes_dir=notes, index_dir=Path(scratch)), encoder)
-            dev_answerable = [q["question"] for q in map(json.loads, dev.read_text().splitlines()) if q["gold"]]
-            inside.append(scores(asker, heading_questions(asker) + dev_answerable))
-            outside.append(scores(asker, off))
-            print(f"{name}: in-scope min {inside[-1].min():.3f} p5 {np.percentile(inside[-1], 5):.3f}; "
-                  f"out-of-scope max {outside[-1].max():.3f} p50 {np.median(outside[-1]):.3f}")
-    inside_all, outside_all = np.concatenate(inside), np.concatenate(outside)
-    print("| threshold | in-scope refused | out-of-scope refused |\n|---|---|---|")
-    for threshold in np.arange(0.40, 0.76, 0.025):
-        print(f"| {threshold:.3f} | {np.mean(inside_all < threshold):.3f} | {np.mean(outside_all < threshold):.3f} |")
+            index_dir = args.index_root / name if args.index_root else Path(scratch)
+            asker, _ = Asker.open(Config(notes_dir=notes, index_dir=index_dir), encoder)
+            answerable, unanswerable = question_set(HERE / f"calibration/{name}.jsonl")
+            inside[name] = evidence(asker, heading_questions(asker) + answerable)
+            outside[name] = evidence(asker, unanswerable + off_topic)
+            dev[name] = [evidence(asker, part) for part in question_set(args.shared / f"eval/dev/{name}.jsonl")]
+    print("| threshold | " + " | ".join(f"{n}: in-scope refused | {n}: out-of-scope refused" for n in folders) + " |")
+    print("|---" * (1 + 2 * len(folders)) + "|")
+    thresholds = [round(t, 3) for t in np.arange(0.40, 0.66, 0.025)]
+    for threshold in thresholds:
+        cells = [f"{refused(inside[n], threshold):.3f} | {refused(outside[n], threshold):.3f}" for n in folders]
+        marker = " (chosen)" if abs(threshold - MIN_ANSWERABILITY) < 1e-9 else ""
+        print(f"| {threshold:.3f}{marker} | " + " | ".join(cells) + " |")
+    fair = [t for t in thresholds if all(refused(inside[n], t) <= MAX_IN_SCOPE_REFUSED for n in folders)]
+    print(f"\nHighest threshold refusing at most {MAX_IN_SCOPE_REFUSED:.0%} of in-scope questions in every folder: "
+          f"{max(fair):.3f}" if fair else "\nNo threshold keeps in-scope refusals low enough in every folder.")
+    print(f"Calibration sizes: " + ", ".join(f"{n}: {len(inside[n])} in scope, {len(outside[n])} out" for n in folders))
+    print(f"Held out, dev sets at {MIN_ANSWERABILITY:.3f}: " + ", ".join(
+        f"{n}: false_abstain {refused(dev[n][0], MIN_ANSWERABILITY):.3f}, "
+        f"abstain_recall {refused(dev[n][1], MIN_ANSWERABILITY):.3f}" for n in folders))
+    ablation = {"answerability alone": lambda c: c.answerability < MIN_ANSWERABILITY,
+                "+ unknown terms": lambda c: c.score < MIN_ANSWERABILITY,
+                "+ numbers (all checks)": lambda c: c.reason() is not None}
+    print("\n| rule | " + " | ".join(f"{n}: in-scope refused | {n}: out-of-scope refused" for n in folders) + " |")
+    print("|---" * (1 + 2 * len(folders)) + "|")
+    for label, refuses in ablation.items():
+        cells = [f"{np.mean([refuses(c) for c in inside[n]]):.3f} | {np.mean([refuses(c) for c in outside[n]]):.3f}"
+                 for n in folders]
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
