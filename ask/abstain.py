@@ -49,10 +49,10 @@ def names(question: str) -> list[str]:
     (unless the sentence is in Title Case or shouting)."""
     found = []
     for sentence in _SENTENCE_END.split(question.strip()):
-        words_here = [t for t in tokens(sentence) if any(c.isalpha() for c in t)]
-        title_case = len(words_here) >= 4 and sum(t[0].isupper() for t in words_here) >= 0.6 * len(words_here)
         if sentence.isupper():
             continue
+        words_here = [t for t in tokens(sentence) if any(c.isalpha() for c in t)]
+        title_case = len(words_here) >= 4 and sum(t[0].isupper() for t in words_here) >= 0.6 * len(words_here)
         for i, token in enumerate(words_here):
             if len(token) < 2 or token.lower().split("'")[0] in STOPWORDS:
                 continue
@@ -110,5 +110,8 @@ def assess(question: str, hits: Sequence[Hit], quotes: Sequence[str], vocabulary
                     asks_for_quantity(question) and not any(states_quantity(q) for q in quotes))
 
 
-def _listed(items: Sequence[str]) -> str:
+def _listed(items: Sequence[str], most: int = 3) -> str:
+    """'TLS', 'TLS or cipher', 'a, b or c', 'a, b, c and 4 more'."""
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]

@@ -72,6 +72,8 @@ def test_coverage_reasons_name_what_is_missing():
     assert Coverage(MIN_ANSWERABILITY - 0.01).reason() == "Nothing in them is close to the question."
     unknown = Coverage(MIN_ANSWERABILITY + UNKNOWN_TERM_PENALTY - 0.01, ("TLS", "cipher"))
     assert unknown.reason() == "They never mention TLS or cipher."
+    many = Coverage(0.0, ("a1", "b2", "c3", "d4", "e5"))
+    assert many.reason() == "They never mention a1, b2, c3 and 2 more."
     assert Coverage(MIN_ANSWERABILITY + UNKNOWN_TERM_PENALTY + 0.01, ("TLS",)).reason() is None  # strong evidence wins
     assert Coverage(0.9, number_missing=True).reason() == "The closest passages give no number for this."
 
