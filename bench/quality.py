@@ -1,7 +1,7 @@
 """Quality benchmark: our pipeline next to common peers, on both dev question sets, in one table.
 
-    cd /work/main && HF_HUB_OFFLINE=1 .venv/bin/python -m bench.quality [--sets seed|sdp|both]
-        [--only NAME[,NAME]] [--json PATH] [--shared DIR]
+    cd /work/main && HF_HUB_OFFLINE=1 .venv/bin/python -m bench.quality
+        [--sets seed|sdp|both|seed-cal|sdp-cal|all] [--only NAME[,NAME]] [--json PATH] [--shared DIR]
 
 Needs `.venv/bin/pip install -r bench/requirements.txt torch==2.13.0` once (make bench does both).
 Every system is scored by ask.metrics.score_run, the implementation of ../shared/eval/README.md;
@@ -31,9 +31,12 @@ COLUMNS = ["hit@600", "hit@2000", "mrr@10", "answer_support", "abstain_recall", 
 
 
 def question_sets(shared: Path) -> dict[str, tuple[Path, Path]]:
-    """Set name -> (questions file, notes folder it is about)."""
-    return {"seed": (shared / "eval/dev/seed_notes.jsonl", REPO / "notes"),
-            "sdp": (shared / "eval/dev/system_design_primer.jsonl", shared / "corpora/system-design-primer")}
+    """Set name -> (questions file, notes folder it is about): the dev sets, then the calibration sets."""
+    seed, primer = REPO / "notes", shared / "corpora/system-design-primer"
+    return {"seed": (shared / "eval/dev/seed_notes.jsonl", seed),
+            "sdp": (shared / "eval/dev/system_design_primer.jsonl", primer),
+            "seed-cal": (REPO / "bench/calibration/seed_notes.jsonl", seed),
+            "sdp-cal": (REPO / "bench/calibration/system_design_primer.jsonl", primer)}
 
 
 def run_ours(notes_dir: Path, questions: list[dict], encoder: Encoder) -> tuple[list[dict], int]:
@@ -74,7 +77,8 @@ def table(results: dict[str, dict[str, dict]], sets: list[str], systems: list[st
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", choices=["seed", "sdp", "both"], default="both")
+    parser.add_argument("--sets", choices=["seed", "sdp", "both", "seed-cal", "sdp-cal", "all"], default="both",
+                        help="both: the two dev sets; all: the dev sets and the calibration sets")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help=f"run only these systems (repeat or comma-separate): {', '.join(SYSTEMS)}")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
@@ -93,7 +97,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     available = question_sets(args.shared)
-    sets = list(available) if args.sets == "both" else [args.sets]
+    sets = {"both": ["seed", "sdp"], "all": list(available)}.get(args.sets, [args.sets])
     for s in sets:
         for path in available[s]:
             if not path.exists():
