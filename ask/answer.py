@@ -80,9 +80,26 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], dat
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0][0]
     chosen = [c for c in candidates if c[0] >= best * QUOTE_MARGIN][:MAX_QUOTES]
+    chosen += _answers_to_quoted_questions(chosen, hits)
     chosen.sort(key=lambda c: (c[1], c[2].line))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
     number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
     quotes = tuple(Quote(unit.text, number[rank], unit.line) for _, rank, unit in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
+
+
+def _answers_to_quoted_questions(chosen: list, hits: list[Hit]) -> list:
+    """Notes often write a question and answer it in the same bullet or paragraph
+    ("How Kafka handle offset? Manage message position consumed in a partition"): quote the answer too."""
+    quoted = {(rank, unit.line, unit.text) for _, rank, unit in chosen}
+    extra = []
+    for score, rank, unit in chosen:
+        units = hits[rank].passage.units
+        i = units.index(unit)
+        if unit.text.endswith("?") and i + 1 < len(units):
+            after = units[i + 1]
+            if after.line == unit.line and not after.text.endswith("?") and (rank, after.line, after.text) not in quoted:
+                extra.append((score, rank, after))
+                quoted.add((rank, after.line, after.text))
+    return extra

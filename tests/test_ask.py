@@ -77,3 +77,9 @@ def test_standalone_question(question, previous, expected):
 def test_short_keyword_queries_and_typos_find_the_line(bundled_asker: Asker, query: str, quoted: str):
     answer = bundled_asker.ask(query)
     assert not answer.abstained and quoted in answer.text
+
+
+def test_a_question_written_in_the_notes_is_quoted_with_its_answer(bundled_asker: Asker):
+    answer = bundled_asker.ask("how does kafka handle offsets?")
+    assert "How Kafka handle offset?" in answer.text
+    assert "Manage message position consumed in a partition" in answer.text
