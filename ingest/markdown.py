@@ -117,6 +117,8 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
         return None  # a table of contents repeats headings and would outrank the sections it lists
     if kind in ("bullet_list", "ordered_list"):
         block.items = _list_items(tokens, lines)
+    elif kind == "table":
+        block.items = _table_rows(tokens, lines)
     return block
 
 
@@ -129,6 +131,20 @@ def _list_items(tokens: list, lines: list[str]) -> list[Block]:
             source = "\n".join(lines[start - 1:end]).strip("\n")
             links = unique_links(link for t in item_tokens if t.type == "inline" for link in links_in(t.children))
             items.append(Block("list_item", start, end, source, _units(item_tokens, "list_item"), list(links)))
+    return items
+
+
+def _table_rows(tokens: list, lines: list[str]) -> list[Block]:
+    """Body rows, where a long table may be cut; the header row travels with the first of them."""
+    rows = [i for i, token in enumerate(tokens) if token.type == "tr_open" and token.map]
+    items = []
+    for n, i in enumerate(rows[1:], 1):
+        first = rows[0] if n == 1 else i  # header, delimiter row and first body row together
+        row_tokens = tokens[first:_closing_index(tokens, i) + 1]
+        start, end = tokens[first].map[0] + 1, tokens[i].map[1]
+        source = "\n".join(lines[start - 1:end]).strip("\n")
+        links = unique_links(link for t in row_tokens if t.type == "inline" for link in links_in(t.children))
+        items.append(Block("table_row", start, end, source, _units(row_tokens, "table"), list(links)))
     return items
 
 

@@ -8,7 +8,7 @@ from .links import Link, unique_links
 from .markdown import Block, Unit, parse_note
 
 
-SPLIT_VERSION = 2  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 3  # bump whenever split_note gives other passages for the same text
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,8 @@ class Passage:
 
 def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
     """Passages in note order; a section longer than max_chars is cut between blocks,
-    a long list between its items and a long paragraph between sentences, never inside
-    a list item, table or code fence."""
+    a long list between its items, a long table between its rows and a long paragraph
+    between sentences, never inside a list item, table row or code fence."""
     if max_chars < 100:
         raise ValueError(f"max_chars must be at least 100, got {max_chars}")
     passages: list[Passage] = []
@@ -40,7 +40,7 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
                      for link in links_by_path.get(section.heading[:depth], ())]
         links_by_path[section.heading] = tuple(section.links)
         for group in _pack(_pieces(section.blocks, max_chars), max_chars):
-            body = "\n\n".join(piece.source for piece in group)
+            body = _joined(group)
             own = [link for piece in group for link in piece.links]
             passage_id = _passage_id(doc, section.heading, body, seen_ids)
             passages.append(Passage(
@@ -63,8 +63,17 @@ def _pieces(blocks: list[Block], max_chars: int) -> list[Block]:
         elif block.kind == "paragraph" and len(block.units) > 1:
             pieces.extend(_sentence_runs(block, max_chars))
         else:
-            pieces.append(block)  # a table, fence or single sentence stays whole
+            pieces.append(block)  # a fence or single sentence stays whole
     return pieces
+
+
+def _joined(group: list[Block]) -> str:
+    """The pieces' Markdown: rows of one table stay on consecutive lines, other pieces a blank line apart."""
+    text = group[0].source
+    for before, piece in zip(group, group[1:]):
+        together = before.kind == piece.kind == "table_row" and piece.start == before.end + 1
+        text += ("\n" if together else "\n\n") + piece.source
+    return text
 
 
 def _sentence_runs(block: Block, max_chars: int) -> list[Block]:

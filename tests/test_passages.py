@@ -61,12 +61,23 @@ def test_long_list_is_cut_between_items_never_inside_one():
     assert "\n\n".join(p.text for p in passages).count("- item") == 8
 
 
-def test_table_and_code_fence_stay_whole_even_when_long():
-    table = "| a | b |\n|---|---|\n" + "".join(f"| row {i} | {'x' * 40} |\n" for i in range(20))
+def test_code_fence_stays_whole_even_when_long():
     fence = "```\n" + "".join(f"line {i} {'y' * 40}\n" for i in range(20)) + "```\n"
-    passages = split_note("n.md", f"# T\n{table}\n{fence}", max_chars=200)
-    assert [p.text.count("row ") for p in passages if "row" in p.text] == [20]
+    passages = split_note("n.md", f"# T\n{fence}", max_chars=200)
     assert [p.text.count("line ") for p in passages if "line " in p.text] == [20]
+
+
+def test_long_table_is_cut_between_rows_and_the_header_goes_with_the_first():
+    rows = [f"| row {i} | {'x' * 40} |" for i in range(20)]
+    note = "# T\n| name | value |\n|---|---|\n" + "\n".join(rows) + "\n"
+    passages = split_note("n.md", note, max_chars=200)
+    assert len(passages) > 1 and all(len(p.text) <= 200 for p in passages)
+    assert passages[0].text.startswith("| name | value |\n|---|---|\n| row 0 |")
+    lines = note.splitlines()
+    for p in passages:  # whole rows, verbatim and on consecutive lines, each quotable on its own
+        assert p.text == "\n".join(lines[p.lines[0] - 1:p.lines[1]])
+        assert all(u.text.startswith(("row ", "name")) for u in p.units)
+    assert sum(p.text.count("| row ") for p in passages) == 20
 
 
 def test_long_paragraph_is_cut_between_sentences():
