@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from .links import Link, unique_links
 from .markdown import Block, Unit, parse_note
 
 
-SPLIT_VERSION = 3  # bump whenever split_note gives other passages for the same text
+_NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s")
+
+SPLIT_VERSION = 4  # bump whenever split_note gives other passages for the same text
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,9 @@ class Passage:
 
 def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
     """Passages in note order; a section longer than max_chars is cut between blocks,
-    a long list between its items, a long table between its rows and a long paragraph
-    between sentences, never inside a list item, table row or code fence."""
+    a long list between its items (a long item where a nested item starts), a long table
+    between its rows and a long paragraph between sentences; never inside a sentence,
+    table row, nested item or code block."""
     if max_chars < 100:
         raise ValueError(f"max_chars must be at least 100, got {max_chars}")
     passages: list[Passage] = []
@@ -53,22 +57,46 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
 
 
 def _pieces(blocks: list[Block], max_chars: int) -> list[Block]:
-    """Blocks small enough to pack; only lists and paragraphs may be cut."""
+    """Blocks small enough to pack; only lists, tables and paragraphs may be cut."""
     pieces: list[Block] = []
     for block in blocks:
         if len(block.source) <= max_chars:
             pieces.append(block)
         elif block.items:
-            pieces.extend(block.items)
+            pieces.extend(run for item in block.items for run in (
+                _line_runs(item, max_chars) if item.kind == "list_item" else [item]))
         elif block.kind == "paragraph" and len(block.units) > 1:
             pieces.extend(_sentence_runs(block, max_chars))
         else:
-            pieces.append(block)  # a fence or single sentence stays whole
+            pieces.append(block)  # a code block or single long sentence stays whole
+    return pieces
+
+
+def _line_runs(item: Block, max_chars: int) -> list[Block]:
+    """A long list item, cut into runs of whole lines where a nested item starts."""
+    if len(item.source) <= max_chars:
+        return [item]
+    lines = item.source.split("\n")
+    starts = [0] + [k for k in range(1, len(lines)) if _NESTED_ITEM.match(lines[k])]
+    runs: list[list[str]] = []
+    for a, b in zip(starts, starts[1:] + [len(lines)]):
+        if runs and len("\n".join(runs[-1] + lines[a:b])) <= max_chars:
+            runs[-1] += lines[a:b]
+        else:
+            runs.append(lines[a:b])
+    pieces, first = [], item.start
+    for run in runs:
+        source, last = "\n".join(run), first + len(run) - 1
+        pieces.append(Block(item.kind, first, last, source.strip("\n"),
+                            [u for u in item.units if first <= u.line <= last],
+                            [link for link in item.links if link.url in source]))
+        first = last + 1
     return pieces
 
 
 def _joined(group: list[Block]) -> str:
-    """The pieces' Markdown: rows of one table stay on consecutive lines, other pieces a blank line apart."""
+    """The pieces' Markdown, a blank line apart, except rows of a table, which stay on
+    consecutive lines as in the note."""
     text = group[0].source
     for before, piece in zip(group, group[1:]):
         together = before.kind == piece.kind == "table_row" and piece.start == before.end + 1

@@ -80,6 +80,20 @@ def test_long_table_is_cut_between_rows_and_the_header_goes_with_the_first():
     assert sum(p.text.count("| row ") for p in passages) == 20
 
 
+def test_long_list_item_is_cut_where_a_nested_item_starts():
+    nested = "".join(f"    * step {i} {'x' * 60}\n" for i in range(12))
+    note = f"# T\n\n* The Query API server does the following:\n{nested}* Another item\n"
+    passages = split_note("n.md", note, max_chars=300)
+    lines = note.splitlines()
+    assert len(passages) > 2 and all(len(p.text) <= 300 for p in passages)
+    assert passages[0].text.startswith("* The Query API server does the following:\n    * step 0")
+    for p in passages:
+        for run in p.text.split("\n\n"):  # each run is whole lines of the note, as written
+            assert run in "\n".join(lines)
+        assert all(u.text.startswith(("step", "The Query", "Another")) for u in p.units)
+    assert sum(p.text.count("* step ") for p in passages) == 12
+
+
 def test_long_paragraph_is_cut_between_sentences():
     paragraph = " ".join(f"Sentence number {i} says something." for i in range(40))
     passages = split_note("n.md", f"# P\n{paragraph}\n", max_chars=300)
