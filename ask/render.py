@@ -9,11 +9,21 @@ from ingest.links import MARKDOWN_LINK, is_web_url
 from .answer import Answer
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]`\"']*[^\s<>()\[\]`\"'.,;:!?]")
 
 
 def escape(text: str) -> str:
-    """Show untrusted note text literally: no HTML runs and no Markdown link or image forms."""
+    """Show untrusted note text literally: no HTML runs and no Markdown link or image forms.
+    A bare http(s) URL becomes an explicit link, so the page's auto-linking never sees it escaped."""
     text = MARKDOWN_LINK.sub(r"\1", text)  # '[text](url)' reads 'text'; the URL is listed under Referenced docs
+    shown, last = [], 0
+    for match in _BARE_URL.finditer(text):
+        shown += [_literal(text[last:match.start()]), link_markdown(match.group(), match.group())]
+        last = match.end()
+    return "".join(shown + [_literal(text[last:])])
+
+
+def _literal(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
@@ -21,7 +31,7 @@ def link_markdown(url: str, label: str) -> str:
     if not is_web_url(url):
         return escape(label)
     safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{escape(label)}]({safe})"
+    return f"[{_literal(label)}]({safe})"
 
 
 def answer_markdown(answer: Answer) -> str:

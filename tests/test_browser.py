@@ -86,3 +86,15 @@ def test_html_and_javascript_links_in_a_note_do_not_run(page):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+
+
+def test_a_question_the_notes_do_not_answer_says_so_and_why(page):
+    ask(page, "How many partitions should a Kafka topic have?")
+
+    conversation = page.locator("#conversation")
+    expect(conversation).to_contain_text("Your notes don't cover this.", timeout=TIMEOUT_MS)
+    expect(conversation).to_contain_text("The closest passages give no number for this.")
+    expect(conversation).to_contain_text("Messaging system")  # the nearest sections, to look at
+    docs = page.locator("#sources a[href='https://kafka.apache.org/documentation/']")  # a bare URL in the note
+    expect(docs).to_have_text("https://kafka.apache.org/documentation/", timeout=TIMEOUT_MS)
+    page.screenshot(path="/tmp/browser-abstain.png", full_page=True)

@@ -21,6 +21,13 @@ def test_markdown_links_in_quotes_show_their_text_only():
     assert escape("[click](javascript:alert(1)) now") == "click now"
 
 
+def test_a_bare_web_url_becomes_a_working_link_and_nothing_else_does():
+    assert escape("Reference: https://kafka.apache.org/documentation/.") == (
+        "Reference: [https://kafka\\.apache\\.org/documentation/](https://kafka.apache.org/documentation/)\\.")
+    assert escape("javascript:alert(1)") == "javascript:alert\\(1\\)"
+    assert escape('see https://a.org/"onmouseover=x') == 'see [https://a\\.org/](https://a.org/)"onmouseover=x'
+
+
 def test_non_web_link_is_rendered_as_plain_text():
     assert link_markdown("javascript:alert(1)", "x") == "x"
     assert link_markdown("https://a.org/p(1)", "A") == "[A](https://a.org/p%281%29)"
