@@ -6,5 +6,6 @@ from .followup import is_follow_up, standalone_question
 from .render import answer_markdown, escape, sources_markdown
 from .retrieve import Hit, Retriever
 
-__all__ = ["Answer", "Asker", "Coverage", "assess", "Hit", "IndexMismatch", "QuestionError", "Quote", "Retriever", "answer_markdown",
-           "compose_answer", "escape", "is_follow_up", "sources_markdown", "standalone_question"]
+__all__ = ["Answer", "Asker", "Coverage", "Hit", "IndexMismatch", "QuestionError", "Quote", "Retriever",
+           "answer_markdown", "assess", "compose_answer", "escape", "is_follow_up", "sources_markdown",
+           "standalone_question"]

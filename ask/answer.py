@@ -97,9 +97,11 @@ def _answers_to_quoted_questions(chosen: list, hits: list[Hit]) -> list:
     for score, rank, unit in chosen:
         units = hits[rank].passage.units
         i = units.index(unit)
-        if unit.text.endswith("?") and i + 1 < len(units):
-            after = units[i + 1]
-            if after.line == unit.line and not after.text.endswith("?") and (rank, after.line, after.text) not in quoted:
-                extra.append((score, rank, after))
-                quoted.add((rank, after.line, after.text))
+        if not unit.text.endswith("?") or i + 1 == len(units):
+            continue
+        after = units[i + 1]
+        key = (rank, after.line, after.text)
+        if after.line == unit.line and not after.text.endswith("?") and key not in quoted:
+            extra.append((score, rank, after))
+            quoted.add(key)
     return extra

@@ -53,8 +53,8 @@ def answer_text(answer: Answer) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
     if answer.abstained:
-        parts.append(f"Your notes don't cover this. {_because(answer, plain=True)}The nearest sections are:\n" + "\n".join(
-            f"  - {_where(hit, plain=True)}" for hit in answer.hits[:3]))
+        nearest = "\n".join(f"  - {_where(hit, plain=True)}" for hit in answer.hits[:3])
+        parts.append(f"Your notes don't cover this. {_because(answer, plain=True)}The nearest sections are:\n{nearest}")
         return "\n\n".join(parts)
     parts.append("\n".join(f"- {q.text} [{q.source}]" for q in answer.quotes))
     parts.append("Sources\n" + "\n".join(f"  [{i}] {_where(hit, plain=True)}" for i, hit in enumerate(answer.sources, 1)))

@@ -36,12 +36,13 @@ class Retriever:
         self.dense.add(np.ascontiguousarray(data.vectors))
         self.unit_owner = np.repeat(np.arange(len(data.passages)), np.diff(data.unit_starts))
         self.unit_terms = [frozenset(terms(u.text)) for p in data.passages for u in p.units]
+        documents = [passage_document(p) for p in data.passages]
         postings: dict[str, list[int]] = {}
-        for row, passage in enumerate(data.passages):
-            for term in set(terms(passage_document(passage))):
+        for row, document in enumerate(documents):
+            for term in set(terms(document)):
                 postings.setdefault(term, []).append(row)
         self.postings = {term: np.array(rows) for term, rows in postings.items()}
-        self.vocabulary = Vocabulary(passage_document(p) for p in data.passages)
+        self.vocabulary = Vocabulary(documents)
 
     def search(self, question: str, query_vector: np.ndarray, k: int = 10) -> list[Hit]:
         n = len(self.data.passages)
