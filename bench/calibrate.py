@@ -13,7 +13,6 @@ questions of every folder. Then the dev sets at that threshold, as a held-out ch
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 from pathlib import Path
 
@@ -21,9 +20,11 @@ import numpy as np
 
 from ask import Asker, Coverage
 from ask.abstain import MIN_ANSWERABILITY
+from ask.evaluate import read_questions
 from ingest import Config, load_encoder
 
-REPO = Path(__file__).resolve().parents[1]
+from .quality import SHARED, question_sets
+
 HERE = Path(__file__).resolve().parent
 MAX_IN_SCOPE_REFUSED = 0.02  # the rule for choosing MIN_ANSWERABILITY: refuse almost no question the notes answer
 
@@ -35,8 +36,8 @@ def heading_questions(asker: Asker, limit: int = 60) -> list[str]:
 
 
 def question_set(path: Path) -> tuple[list[str], list[str]]:
-    """(answerable, unanswerable) questions of a JSONL question set."""
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    """(answerable, unanswerable) questions of a question set."""
+    rows = read_questions(path)
     return [r["question"] for r in rows if r["gold"]], [r["question"] for r in rows if not r["gold"]]
 
 
@@ -50,22 +51,24 @@ def refused(coverages: list[Coverage], threshold: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--index-root", type=Path, help="keep the built indexes here (index-root/<set>) and reuse them")
     args = parser.parse_args()
-    folders = {"seed_notes": REPO / "notes", "system_design_primer": args.shared / "corpora/system-design-primer"}
+    sets = question_sets(args.shared)
+    folders = ["seed", "sdp"]  # each with its dev set (sets[name]) and calibration set (sets[name + "-cal"])
     off_topic = [line.strip() for line in (HERE / "calibration/out_of_scope.txt").read_text().splitlines()
                  if line.strip() and not line.startswith("#")]
     encoder = load_encoder()
     inside, outside, dev = {}, {}, {}
-    for name, notes in folders.items():
+    for name in folders:
+        dev_questions, notes = sets[name]
         with tempfile.TemporaryDirectory() as scratch:
             index_dir = args.index_root / name if args.index_root else Path(scratch)
             asker, _ = Asker.open(Config(notes_dir=notes, index_dir=index_dir), encoder)
-            answerable, unanswerable = question_set(HERE / f"calibration/{name}.jsonl")
+            answerable, unanswerable = question_set(sets[f"{name}-cal"][0])
             inside[name] = evidence(asker, heading_questions(asker) + answerable)
             outside[name] = evidence(asker, unanswerable + off_topic)
-            dev[name] = [evidence(asker, part) for part in question_set(args.shared / f"eval/dev/{name}.jsonl")]
+            dev[name] = [evidence(asker, part) for part in question_set(dev_questions)]
     print("| threshold | " + " | ".join(f"{n}: in-scope refused | {n}: out-of-scope refused" for n in folders) + " |")
     print("|---" * (1 + 2 * len(folders)) + "|")
     thresholds = [round(t, 3) for t in np.arange(0.40, 0.66, 0.025)]
