@@ -129,8 +129,8 @@ def _list_items(tokens: list, lines: list[str]) -> list[Block]:
             item_tokens = tokens[i:_closing_index(tokens, i) + 1]
             start, end = token.map[0] + 1, token.map[1]
             source = "\n".join(lines[start - 1:end]).strip("\n")
-            links = unique_links(link for t in item_tokens if t.type == "inline" for link in links_in(t.children))
-            items.append(Block("list_item", start, end, source, _units(item_tokens, "list_item"), list(links)))
+            units = _units(item_tokens, "list_item")
+            items.append(Block("list_item", start, end, source, units, _inline_links(item_tokens)))
     return items
 
 
@@ -143,9 +143,12 @@ def _table_rows(tokens: list, lines: list[str]) -> list[Block]:
         row_tokens = tokens[first:_closing_index(tokens, i) + 1]
         start, end = tokens[first].map[0] + 1, tokens[i].map[1]
         source = "\n".join(lines[start - 1:end]).strip("\n")
-        links = unique_links(link for t in row_tokens if t.type == "inline" for link in links_in(t.children))
-        items.append(Block("table_row", start, end, source, _units(row_tokens, "table"), list(links)))
+        items.append(Block("table_row", start, end, source, _units(row_tokens, "table"), _inline_links(row_tokens)))
     return items
+
+
+def _inline_links(tokens: list) -> list[Link]:
+    return list(unique_links(link for t in tokens if t.type == "inline" for link in links_in(t.children)))
 
 
 def _units(tokens: list, kind: str) -> list[Unit]:
