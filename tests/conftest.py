@@ -1,43 +1,27 @@
-"""Shared fixtures: the real model once per session, a fast fake encoder for logic-only tests."""
+"""Shared fixtures: the real model once per session, a fast fake encoder for logic-only tests, and a
+clean environment for every test."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ["HF_HUB_OFFLINE"] = "1"  # before anything imports huggingface_hub
+
+from helpers import BUNDLED_NOTES, fake_encoder as _fake_encoder  # noqa: E402
 
 from ingest import Config, Encoder, load_encoder  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-BUNDLED_NOTES = REPO / "notes"
-PRIMER = SHARED / "corpora" / "system-design-primer"
-EVAL_DEV = SHARED / "eval" / "dev"
 
-
-def write_notes(folder: Path, notes: dict[str, str]) -> Path:
-    """Write {relative path: text} under folder; returns folder."""
-    for doc, text in notes.items():
-        (folder / doc).parent.mkdir(parents=True, exist_ok=True)
-        (folder / doc).write_text(text, encoding="utf-8")
-    return folder
-
-
-class _HashModel:
-    """Deterministic bag-of-words vectors: same encode() shape as sentence-transformers, no meaning."""
-
-    def encode(self, texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True):
-        out = np.zeros((len(texts), 64), np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
-        return out
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """No QA_* setting of the developer's shell leaks into a test; nothing goes to the hub."""
+    for name in [n for n in os.environ if n.startswith("QA_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +32,7 @@ def encoder() -> Encoder:
 
 @pytest.fixture
 def fake_encoder() -> Encoder:
-    return Encoder(name="fake-hash-64", model=_HashModel(), dim=64)
+    return _fake_encoder()
 
 
 @pytest.fixture
