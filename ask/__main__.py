@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from ingest import Config, EncoderError, IngestBusy, IndexUnusable, NoNotes
+from ingest import Config, EncoderError, IndexUnusable, IndexWriteFailed, IngestBusy, NoNotes
 
 from .asker import Asker, QuestionError
 from .export import answer_json
@@ -20,13 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index")
     parser.add_argument("--model")
     args = parser.parse_args(argv)
-    config = Config.from_env(notes_dir=args.notes, index_dir=args.index, model=args.model)
     try:
-        asker, report = Asker.open(config)
-        for doc, why in report.skipped.items():
+        config = Config.from_env(notes_dir=args.notes, index_dir=args.index, model=args.model)
+    except (TypeError, ValueError) as error:
+        parser.error(str(error))
+    try:
+        asker, how = Asker.serve(config)
+        print(how, file=sys.stderr)
+        for doc, why in asker.data.manifest.skipped.items():
             print(f"warning: skipped {doc}: {why}", file=sys.stderr)
         answer = asker.ask(args.question)
-    except (QuestionError, NoNotes, EncoderError, IngestBusy, IndexUnusable) as error:
+    except (QuestionError, NoNotes, EncoderError, IngestBusy, IndexUnusable, IndexWriteFailed) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1) if args.json else answer_text(answer))

@@ -1,13 +1,13 @@
 """The read side as one object: encoder and index loaded once, answers per question."""
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timezone
 
-from ingest import (Config, Encoder, IndexData, IngestReport, IndexUnusable, counted, index_status, ingest,
-                    load_encoder, read_index, read_manifest)
+from ingest import (Config, Encoder, IndexData, IndexUnusable, IndexWriteFailed, IngestBusy, IngestReport,
+                    NoteHashes, counted, diff_notes, ingest, load_encoder, read_index)
 
 from .abstain import assess
 from .answer import Answer, compose_answer
@@ -25,13 +25,14 @@ class IndexMismatch(IndexUnusable):
 
 
 class Asker:
-    """Answers from the last good index; reload() swaps in a new one in a single assignment,
+    """Answers from the last good index; reingest() swaps in the new one in a single assignment,
     so a question asked during a re-ingest is answered from the old index, never a mix."""
 
     def __init__(self, config: Config, encoder: Encoder, data: IndexData):
         self.config, self.encoder = config, encoder
         self._current = (data, Retriever(data))
-        self._reload_lock = threading.Lock()
+        self._note_hashes = NoteHashes()
+        self._status: tuple[float, str] = (0.0, "")
 
     @classmethod
     def load(cls, config: Config, encoder: Encoder | None = None) -> "Asker":
@@ -45,7 +46,35 @@ class Asker:
         """Bring the index up to date with the notes (building it if missing, stale or damaged), then load it."""
         encoder = encoder or load_encoder(config.model)
         report = ingest(config, encoder, on_progress=on_progress)
-        return cls.load(config, encoder), report
+        return cls(config, encoder, report.data), report
+
+    @classmethod
+    def serve(cls, config: Config, encoder: Encoder | None = None,
+              on_progress: Callable[[int, int, str], None] | None = None) -> tuple["Asker", str]:
+        """An Asker to serve questions with, and a line saying how it was opened. Neither another
+        ingest nor a folder that cannot be written stops serving: the last good index answers, and when
+        there is none and index_dir is read-only, the index is built in config.fallback_index_dir.
+        Raises NoNotes, or the write or index error when there is nothing to serve."""
+        encoder = encoder or load_encoder(config.model)
+        try:
+            asker, report = cls.open(config.with_(lock_timeout=0), encoder, on_progress)  # serving beats waiting
+            asker.config = config
+            return asker, report.summary()
+        except IngestBusy as busy:
+            try:
+                return cls.load(config, encoder), f"{busy}; serving the last good index meanwhile"
+            except IndexUnusable:
+                raise busy from None
+        except IndexWriteFailed as failed:
+            try:
+                return cls.load(config, encoder), f"{failed}; serving the index as it was last built"
+            except IndexUnusable:
+                if config.fallback_index_dir is None or config.fallback_index_dir == config.index_dir:
+                    raise failed from None
+            fallback = config.with_(index_dir=config.fallback_index_dir)
+            asker, report = cls.open(fallback, encoder, on_progress)
+            return asker, (f"{config.index_dir} cannot be written, so the index was built in "
+                           f"{fallback.index_dir} instead: {report.summary()}")
 
     @property
     def data(self) -> IndexData:
@@ -70,25 +99,29 @@ class Asker:
                  rebuild: bool = False) -> IngestReport:
         """Update the index from the notes and switch to it once complete; raises IngestBusy."""
         report = ingest(self.config, self.encoder, rebuild=rebuild, on_progress=on_progress)
-        if report.wrote or self.data.manifest.get("generation") != _generation(self.config):
-            self.reload()
+        if report.data.manifest.generation != self.data.manifest.generation:  # new, or written by the CLI
+            self._current = (report.data, Retriever(report.data))
+        self._status = (0.0, "")
         return report
 
-    def reload(self) -> None:
-        with self._reload_lock:
-            data = _checked(read_index(self.config.index_dir), self.encoder)
-            self._current = (data, Retriever(data))
-
-    def status(self) -> str:
-        """One line: notes, passages, model, built at, and what changed in the notes since."""
+    def status(self, max_age: float = 2.0) -> str:
+        """One line: notes, passages, model, when built, and what changed in the notes since.
+        Computed at most every max_age seconds, however many pages ask; a note is re-read only when
+        its size or mtime changed."""
+        checked_at, line = self._status
+        if time.monotonic() - checked_at < max_age and line:
+            return line
         manifest = self.data.manifest
-        line = (f"{counted(len(manifest['notes']), 'note')} · {counted(manifest['passage_count'], 'passage')} · "
-                f"{manifest['model']} · built {manifest['built_at']}")
-        _, changes, problem = index_status(self.config)
-        if problem:
-            return f"{line} · ⚠ {problem}"
-        if changes is not None and changes.any:
-            return f"{line} · ⚠ {changes.summary()}: press Re-ingest notes"
+        line = (f"{counted(len(manifest.notes), 'note')} · {counted(manifest.passage_count, 'passage')} · "
+                f"{manifest.model} · built {_ago(manifest.built_at)}")
+        try:
+            notes = self._note_hashes.current(self.config.notes_dir, self.config.follow_symlinks)
+            changes = diff_notes(notes, manifest, self.config)
+            if changes.any:
+                line += f" · ⚠ {changes.summary()}: press Re-ingest notes"
+        except FileNotFoundError as error:
+            line += f" · ⚠ {error}"
+        self._status = (time.monotonic(), line)
         return line
 
     def _checked_question(self, question: str) -> tuple[str, str]:
@@ -103,16 +136,20 @@ class Asker:
 
 
 def _checked(data: IndexData, encoder: Encoder) -> IndexData:
-    built = (data.manifest.get("model"), data.manifest.get("dim"))
-    if built != (encoder.name, encoder.dim):
-        raise IndexMismatch(f"index built with {built[0]!r} ({built[1]} dims), encoder is {encoder.name!r} "
-                            f"({encoder.dim} dims); run: python -m ingest --rebuild")
+    mismatch = data.manifest.unusable_with(encoder.name, encoder.dim)
+    if mismatch:
+        raise IndexMismatch(mismatch)
     return data
 
 
-def _generation(config: Config) -> str | None:
-    """The generation on disk, which another process (the CLI) may have written."""
+def _ago(iso_time: str) -> str:
+    """'just now', '5 min ago', '3 h ago', '2 days ago': the same in every reader's time zone."""
     try:
-        return read_manifest(config.index_dir).get("generation")
-    except IndexUnusable:
-        return None
+        seconds = (datetime.now(timezone.utc) - datetime.fromisoformat(iso_time)).total_seconds()
+    except ValueError:
+        return iso_time
+    for unit, size in (("day", 86_400), ("h", 3_600), ("min", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if unit == 'day' and n > 1 else ''} ago"
+    return "just now"

@@ -6,11 +6,11 @@ import sys
 
 from tqdm import tqdm
 
-from .build import IngestBusy, diff_notes, ingest
+from .build import IngestBusy, counted, diff_notes, ingest
 from .config import Config
 from .encoder import EncoderError
 from .notes import NoNotes, read_notes
-from .store import IndexUnusable, read_manifest
+from .store import IndexUnusable, IndexWriteFailed, read_manifest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,9 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--dry-run", action="store_true", help="list what would be added, changed and removed")
     mode.add_argument("--rebuild", action="store_true", help="re-embed every passage")
     mode.add_argument("--watch", action="store_true", help="re-ingest whenever a note is saved")
-    parser.add_argument("--wait", type=float, default=600.0, help="seconds to wait for another ingest (default 600)")
+    parser.add_argument("--wait", type=float, metavar="SECONDS",
+                        help=f"seconds to wait for another ingest to finish (default {Config.lock_timeout:.0f})")
+    parser.add_argument("--follow-symlinks", action="store_true", default=None,
+                        help="read notes that links in the notes folder point to outside it (or QA_FOLLOW_SYMLINKS=1)")
     args = parser.parse_args(argv)
-    config = Config.from_env(notes_dir=args.notes, index_dir=args.index, model=args.model, lock_timeout=args.wait)
+    try:
+        config = Config.from_env(notes_dir=args.notes, index_dir=args.index, model=args.model,
+                                 lock_timeout=args.wait, follow_symlinks=args.follow_symlinks)
+    except (TypeError, ValueError) as error:
+        parser.error(str(error))
     try:
         if args.dry_run:
             return _dry_run(config)
@@ -34,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"watching {config.notes_dir} for changes; Ctrl-C stops", file=sys.stderr)
             watch(config, lambda: _run(config, False, quiet_errors=True))
         return status
-    except (NoNotes, EncoderError, IngestBusy) as error:
+    except (NoNotes, EncoderError, IngestBusy, IndexWriteFailed) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -49,7 +56,7 @@ def _run(config: Config, rebuild: bool, quiet_errors: bool = False) -> int:
 
     try:
         report = ingest(config, rebuild=rebuild, on_progress=progress)
-    except (NoNotes, IngestBusy) as error:
+    except (NoNotes, IngestBusy, IndexWriteFailed) as error:
         if not quiet_errors:
             raise
         print(f"error: {error}", file=sys.stderr)
@@ -63,11 +70,11 @@ def _run(config: Config, rebuild: bool, quiet_errors: bool = False) -> int:
 
 
 def _dry_run(config: Config) -> int:
-    notes = read_notes(config.notes_dir)
+    notes = read_notes(config.notes_dir, follow_symlinks=config.follow_symlinks)
     try:
         manifest = read_manifest(config.index_dir)
     except IndexUnusable as error:
-        print(f"{error}\nwould index {len(notes.texts)} notes from scratch")
+        print(f"{error.problem}\nwould index {counted(len(notes.texts), 'note')} from scratch")
         return 0
     changes = diff_notes(notes, manifest, config)
     for label, docs in (("add", changes.added), ("change", changes.changed), ("remove", changes.removed)):

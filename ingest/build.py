@@ -6,7 +6,8 @@ its id and its vector across runs; only new or edited passages are embedded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -16,21 +17,15 @@ from filelock import FileLock, Timeout
 from .config import Config
 from .encoder import Encoder, load_encoder
 from .notes import NoteSet, read_notes
-from .passages import SPLIT_VERSION, Passage, split_note
-from .store import IndexData, IndexUnusable, read_index, read_manifest, remove_leftovers, write_index
-
-SCHEME = "heading-path+text/1"  # what a passage's vector encodes; a change re-embeds everything
+from .passages import SPLIT_VERSION, Passage, passage_document, split_note
+from .store import (IndexData, IndexUnusable, IndexWriteFailed, Manifest, read_index, read_manifest,
+                    remove_leftovers, write_failure, write_index)
 
 Progress = Callable[[int, int, str], None]
 
 
 class IngestBusy(RuntimeError):
     pass
-
-
-def passage_document(passage: Passage) -> str:
-    """The text embedded and searched for a passage: its heading path, then its Markdown."""
-    return " > ".join(passage.heading) + "\n" + passage.text if passage.heading else passage.text
 
 
 @dataclass
@@ -58,18 +53,25 @@ class IngestReport:
     notes: int
     passages: int
     embedded: int
-    reused: int
     seconds: float
     changes: Changes
     skipped: dict[str, str]
+    data: IndexData                 # the index now on disk, already checked: no need to read it again
     wrote: bool
-    reason: str = ""  # why vectors could not be reused, if they could not
+    first_build: bool = False       # there was no index before
+    reason: str = ""                # why every passage was embedded again, when it was
+
+    @property
+    def reused(self) -> int:
+        return self.passages - self.embedded
 
     def summary(self) -> str:
-        done = (f"{counted(self.notes, 'note')}, {counted(self.passages, 'passage')} ({self.embedded} embedded, "
-                f"{self.reused} reused) in {self.seconds:.1f} s" if self.wrote
-                else f"{counted(self.notes, 'note')}, {counted(self.passages, 'passage')}: nothing to do")
-        return "; ".join(filter(None, [self.reason, done, self.changes.summary() if self.wrote else ""]))
+        counts = f"{counted(self.notes, 'note')}, {counted(self.passages, 'passage')}"
+        if not self.wrote:
+            return f"{counts}: index is up to date with the notes"
+        done = f"{counts} ({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s"
+        what = "built the index" if self.first_build else self.changes.summary() if self.changes.any else ""
+        return "; ".join(filter(None, [self.reason, done, what]))
 
 
 def counted(n: int, noun: str) -> str:
@@ -77,50 +79,64 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def diff_notes(notes: NoteSet, manifest: dict | None, config: Config) -> Changes:
-    old = (manifest or {}).get("notes", {})
+def diff_notes(notes: NoteSet, manifest: Manifest | None, config: Config) -> Changes:
+    old = manifest.notes if manifest else {}
     return Changes(
         added=sorted(d for d in notes.hashes if d not in old),
         changed=sorted(d for d in notes.hashes if d in old and old[d] != notes.hashes[d]),
         removed=sorted(d for d in old if d not in notes.hashes and d not in notes.skipped),
-        resplit=manifest is not None and (manifest.get("max_passage_chars"), manifest.get("splitter"))
+        resplit=manifest is not None and (manifest.max_passage_chars, manifest.splitter)
         != (config.max_passage_chars, SPLIT_VERSION),
     )
 
 
 def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False,
            on_progress: Progress | None = None) -> IngestReport:
-    """Bring config.index_dir up to date with config.notes_dir; raises IngestBusy or NoNotes."""
+    """Bring config.index_dir up to date with config.notes_dir.
+    Raises NoNotes, IngestBusy, or IndexWriteFailed (read-only folder, full disk: the last good index stays)."""
     started = time.perf_counter()
-    config.index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(config.index_dir / ".ingest.lock"), timeout=config.lock_timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise IngestBusy(f"another ingest is writing {config.index_dir}; try again when it finishes") from None
-    try:
-        notes = read_notes(config.notes_dir)
-        model = encoder.name if encoder else config.model
-        old, reason = (None, "rebuilding: every passage is embedded again") if rebuild else _reusable(config, model)
-        changes = diff_notes(notes, old.manifest if old else None, config)
-        if old is not None and not changes.any:
-            remove_leftovers(config.index_dir, old.manifest)
-            return IngestReport(len(notes.texts), len(old.passages), 0, len(old.passages),
-                                time.perf_counter() - started, changes, notes.skipped, wrote=False)
-        encoder = encoder or load_encoder(config.model)  # only now: a no-change run skips the model load
-        if old is not None and old.manifest.get("dim") != encoder.dim:
-            old, reason = None, f"index has {old.manifest.get('dim')} dims, {encoder.name!r} gives {encoder.dim}: rebuilding"
+    notes = read_notes(config.notes_dir, follow_symlinks=config.follow_symlinks)
+    model = encoder.name if encoder else config.model
+    old, reason = (None, "rebuilding: every passage is embedded again") if rebuild else _reusable(config, model)
+    if old is not None and not diff_notes(notes, old.manifest, config).any:
+        remove_leftovers(config.index_dir, old.manifest)
+        return IngestReport(len(notes.texts), len(old.passages), 0, time.perf_counter() - started, Changes(),
+                            notes.skipped, old, wrote=False)
+    with _writer_lock(config):
+        if old is not None and _generation(config) != old.manifest.generation:
+            old, reason = _reusable(config, model)  # another ingest wrote while this one waited
+        previous = old.manifest if old else _manifest_or_none(config)
+        changes = diff_notes(notes, previous, config)
+        encoder = encoder or load_encoder(config.model)  # only now: an up-to-date index skips the model load
+        if old is not None and old.manifest.unusable_with(encoder.name, encoder.dim):
+            old, reason = None, f"{old.manifest.unusable_with(encoder.name, encoder.dim)}: rebuilding"
         kept_hashes = _kept_unreadable(notes, old)
         passages = _split(notes, old, changes, config, keep=set(kept_hashes))
         vectors, unit_vectors, embedded = _vectors(passages, old, encoder, on_progress)
-        manifest = {"model": encoder.name, "dim": encoder.dim, "scheme": SCHEME, "splitter": SPLIT_VERSION,
-                    "max_passage_chars": config.max_passage_chars,
-                    "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "notes": {**notes.hashes, **kept_hashes}, "skipped": notes.skipped}
-        write_index(config.index_dir, manifest, passages, vectors, unit_vectors)
-        return IngestReport(len(notes.texts), len(passages), embedded, len(passages) - embedded,
-                            time.perf_counter() - started, changes if old else Changes(added=sorted(notes.texts)),
-                            notes.skipped, wrote=True, reason=reason)
+        manifest = Manifest(model=encoder.name, dim=encoder.dim, splitter=SPLIT_VERSION,
+                            max_passage_chars=config.max_passage_chars,
+                            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                            notes={**notes.hashes, **kept_hashes}, skipped=notes.skipped)
+        manifest = write_index(config.index_dir, manifest, passages, vectors, unit_vectors)
+        unit_starts = np.cumsum([0] + [len(p.units) for p in passages])
+        data = IndexData(manifest, passages, vectors, unit_vectors, unit_starts)
+        return IngestReport(len(notes.texts), len(passages), embedded, time.perf_counter() - started, changes,
+                            notes.skipped, data, wrote=True, first_build=previous is None, reason=reason)
+
+
+@contextmanager
+def _writer_lock(config: Config) -> Iterator[None]:
+    """One writer at a time, across processes; a folder that cannot be written fails here, before any work."""
+    try:
+        config.index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(config.index_dir / ".ingest.lock"), timeout=config.lock_timeout)
+        lock.acquire()
+    except Timeout:
+        raise IngestBusy(f"another ingest is writing {config.index_dir}; try again when it finishes") from None
+    except OSError as error:
+        raise IndexWriteFailed(write_failure(config.index_dir, error), error.errno) from error
+    try:
+        yield
     finally:
         lock.release()
 
@@ -131,19 +147,30 @@ def _reusable(config: Config, model: str) -> tuple[IndexData | None, str]:
         old = read_index(config.index_dir)
     except IndexUnusable as error:
         exists = (config.index_dir / "manifest.json").exists()
-        return None, f"{error}: rebuilding from the notes" if exists else ""
-    built = (old.manifest.get("model"), old.manifest.get("scheme"))
-    if built != (model, SCHEME):
-        return None, (f"index built with {built[0]!r} ({built[1]}), encoder is {model!r} ({SCHEME}): "
-                      "rebuilding, never mixing vectors")
+        return None, f"{error.problem}: rebuilding from the notes" if exists else ""
+    mismatch = old.manifest.unusable_with(model)
+    if mismatch:
+        return None, f"{mismatch}: rebuilding, never mixing vectors"
     return old, ""
+
+
+def _manifest_or_none(config: Config) -> Manifest | None:
+    try:
+        return read_manifest(config.index_dir)
+    except IndexUnusable:
+        return None
+
+
+def _generation(config: Config) -> str | None:
+    manifest = _manifest_or_none(config)
+    return manifest.generation if manifest else None
 
 
 def _kept_unreadable(notes: NoteSet, old: IndexData | None) -> dict[str, str]:
     """A note that became unreadable keeps its last good passages until it can be read again."""
     if old is None:
         return {}
-    return {doc: old.manifest["notes"][doc] for doc in notes.skipped if doc in old.manifest.get("notes", {})}
+    return {doc: old.manifest.notes[doc] for doc in notes.skipped if doc in old.manifest.notes}
 
 
 def _split(notes: NoteSet, old: IndexData | None, changes: Changes, config: Config,
@@ -196,14 +223,14 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder,
     return vectors, units.reshape(-1, encoder.dim), len(todo)
 
 
-def index_status(config: Config) -> tuple[dict | None, Changes | None, str]:
+def index_status(config: Config) -> tuple[Manifest | None, Changes | None, str]:
     """The manifest, what changed in the notes since it was written, and a problem if any."""
     try:
         manifest = read_manifest(config.index_dir)
     except IndexUnusable as error:
-        return None, None, str(error)
+        return None, None, error.problem
     try:
-        notes = read_notes(config.notes_dir)
+        notes = read_notes(config.notes_dir, follow_symlinks=config.follow_symlinks)
     except FileNotFoundError as error:
         return manifest, None, str(error)
     return manifest, diff_notes(notes, manifest, config), ""

@@ -7,12 +7,13 @@ See docs/index-format.md.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import faiss
@@ -20,14 +21,20 @@ import numpy as np
 
 from .links import Link
 from .markdown import Unit
-from .passages import Passage
+from .passages import SCHEME, Passage
 
 FORMAT = "notes-qa-index/1"
 MANIFEST = "manifest.json"
+DATA_FILES = ("passages", "vectors", "units")
+REBUILD = "run: python -m ingest --rebuild"
 
 
 class IndexUnusable(RuntimeError):
-    """Base for problems with the files in index/."""
+    """Base for problems with the files in index/; .problem is the message without the next step."""
+
+    def __init__(self, problem: str, next_step: str = REBUILD):
+        super().__init__(f"{problem}; {next_step}" if next_step else problem)
+        self.problem = problem
 
 
 class IndexMissing(IndexUnusable):
@@ -38,9 +45,69 @@ class IndexCorrupt(IndexUnusable):
     pass
 
 
+class IndexWriteFailed(RuntimeError):
+    """The index could not be written (read-only folder, full disk); the last good index is untouched."""
+
+    def __init__(self, message: str, errno: int | None = None):
+        super().__init__(message)
+        self.errno = errno
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What manifest.json records: how the index was built, from which notes, in which files."""
+    model: str                      # the encoder name as configured
+    dim: int
+    splitter: int                   # SPLIT_VERSION of the splitter that cut the passages
+    max_passage_chars: int
+    built_at: str                   # ISO 8601, UTC
+    notes: dict[str, str]           # doc -> sha256 of its bytes
+    skipped: dict[str, str] = field(default_factory=dict)  # doc -> why it was not read
+    scheme: str = SCHEME            # what a passage vector encodes
+    generation: str = ""            # set by write_index, with the rest below
+    files: dict[str, str] = field(default_factory=dict)      # "passages" | "vectors" | "units" -> file name
+    checksums: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    passage_count: int = 0
+    unit_count: int = 0
+    format: str = FORMAT
+
+    def unusable_with(self, model: str, dim: int | None = None) -> str | None:
+        """Why vectors of this index cannot serve (or be reused for) this encoder, or None if they can."""
+        if (self.model, self.scheme) != (model, SCHEME):
+            return f"index built with {self.model!r} ({self.scheme}), encoder is {model!r} ({SCHEME})"
+        if dim is not None and dim != self.dim:
+            return f"index has {self.dim} dims, {model!r} gives {dim}"
+        return None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, row: object, path: Path) -> "Manifest":
+        """Check every field's type: a manifest edited by hand or by another version is damage, not a crash."""
+        if not isinstance(row, dict) or row.get("format") != FORMAT:
+            found = row.get("format") if isinstance(row, dict) else type(row).__name__
+            raise IndexCorrupt(f"{path} has format {found!r}, this version reads {FORMAT!r}")
+        values = {}
+        for spec in fields(cls):
+            if spec.name not in row:
+                raise IndexCorrupt(f"{path} lacks {spec.name!r}")
+            value = row[spec.name]
+            if not _has_type(value, spec.type):
+                raise IndexCorrupt(f"{path} has a {type(value).__name__} for {spec.name!r}, expected {spec.type}")
+            values[spec.name] = value
+        manifest = cls(**values)
+        if set(manifest.files) != set(DATA_FILES) or set(manifest.checksums) != set(manifest.files.values()):
+            raise IndexCorrupt(f"{path} names the files {sorted(manifest.files.values())}, "
+                               f"expected one each of {list(DATA_FILES)} with a checksum")
+        if any("/" in name or "\\" in name or name.startswith(".") for name in manifest.files.values()):
+            raise IndexCorrupt(f"{path} names a file outside the index folder")
+        return manifest
+
+
 @dataclass
 class IndexData:
-    manifest: dict
+    manifest: Manifest
     passages: list[Passage]
     vectors: np.ndarray        # one unit-length row per passage
     unit_vectors: np.ndarray   # one row per unit, passages' units in passage order
@@ -50,45 +117,59 @@ class IndexData:
         return int(self.unit_starts[i]), int(self.unit_starts[i + 1])
 
 
-def write_index(index_dir: Path, manifest: dict, passages: list[Passage],
-                vectors: np.ndarray, unit_vectors: np.ndarray) -> dict:
-    """Write a new generation, then point manifest.json at it; returns the manifest written."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+def write_index(index_dir: Path, manifest: Manifest, passages: list[Passage],
+                vectors: np.ndarray, unit_vectors: np.ndarray) -> Manifest:
+    """Write a new generation, then point manifest.json at it; returns the manifest written.
+    Raises IndexWriteFailed, having removed whatever it wrote: the last good index stays as it was."""
     generation = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     files = {"passages": f"passages-{generation}.jsonl", "vectors": f"vectors-{generation}.faiss",
              "units": f"units-{generation}.npy"}
     flat = faiss.IndexFlatIP(vectors.shape[1])
     flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    _write_bytes(index_dir / files["passages"], "".join(
-        json.dumps(_passage_to_json(p), ensure_ascii=False) + "\n" for p in passages).encode("utf-8"))
-    _write_bytes(index_dir / files["vectors"], faiss.serialize_index(flat).tobytes())
-    with open(index_dir / files["units"], "wb") as handle:
-        np.save(handle, np.ascontiguousarray(unit_vectors, dtype=np.float32))
-        handle.flush()
-        os.fsync(handle.fileno())
-    manifest = {**manifest, "format": FORMAT, "generation": generation, "files": files,
-                "checksums": {name: _sha256(index_dir / name) for name in files.values()},
-                "passage_count": len(passages), "unit_count": int(unit_vectors.shape[0])}
-    _write_bytes(index_dir / (MANIFEST + ".tmp"), json.dumps(manifest, indent=1).encode("utf-8"))
-    os.replace(index_dir / (MANIFEST + ".tmp"), index_dir / MANIFEST)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        _write_bytes(index_dir / files["passages"], "".join(
+            json.dumps(_passage_to_json(p), ensure_ascii=False) + "\n" for p in passages).encode("utf-8"))
+        _write_bytes(index_dir / files["vectors"], faiss.serialize_index(flat).tobytes())
+        with open(index_dir / files["units"], "wb") as handle:
+            np.save(handle, np.ascontiguousarray(unit_vectors, dtype=np.float32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        manifest = replace(manifest, generation=generation, files=files,
+                           checksums={name: _sha256(index_dir / name) for name in files.values()},
+                           passage_count=len(passages), unit_count=int(unit_vectors.shape[0]))
+        _write_bytes(index_dir / (MANIFEST + ".tmp"), json.dumps(manifest.to_json(), indent=1).encode("utf-8"))
+        os.replace(index_dir / (MANIFEST + ".tmp"), index_dir / MANIFEST)
+    except OSError as error:
+        for name in [*files.values(), MANIFEST + ".tmp"]:
+            _unlink_quietly(index_dir / name)
+        raise IndexWriteFailed(write_failure(index_dir, error), error.errno) from error
     _fsync_folder(index_dir)  # the swap is on disk before the old generation goes
     _remove_other_generations(index_dir, set(files.values()))
     return manifest
 
 
-def read_manifest(index_dir: Path) -> dict:
+def write_failure(index_dir: Path, error: OSError) -> str:
+    """What failed and what to do, for a write into index_dir that raised error."""
+    if error.errno == errno.ENOSPC:
+        next_step = "free some disk space, then ingest again"
+    elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        next_step = "the folder is read-only here: set QA_INDEX_DIR (or --index) to a writable folder"
+    else:
+        next_step = "check the folder, then ingest again"
+    return (f"could not write the index in {index_dir} ({error.strerror or error}); "
+            f"the last good index is unchanged; {next_step}")
+
+
+def read_manifest(index_dir: Path) -> Manifest:
     path = index_dir / MANIFEST
     if not path.exists():
-        raise IndexMissing(f"no index in {index_dir}; run: python -m ingest")
+        raise IndexMissing(f"no index in {index_dir}", "run: python -m ingest")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        row = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise IndexCorrupt(f"{path} is unreadable ({error}); run: python -m ingest --rebuild") from error
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
-        raise IndexCorrupt(f"{path} has format {found!r}, this version reads {FORMAT!r}; "
-                           "run: python -m ingest --rebuild")
-    return manifest
+        raise IndexCorrupt(f"{path} is unreadable ({error})") from error
+    return Manifest.from_json(row, path)
 
 
 def read_index(index_dir: Path) -> IndexData:
@@ -99,22 +180,23 @@ def read_index(index_dir: Path) -> IndexData:
     except IndexCorrupt:
         # a concurrent ingest may have swapped generations and removed these files meanwhile
         newer = read_manifest(index_dir)
-        if newer.get("generation") == manifest.get("generation"):
+        if newer.generation == manifest.generation:
             raise
         return _read_generation(index_dir, newer)
 
 
-def remove_leftovers(index_dir: Path, manifest: dict) -> None:
-    """What a killed ingest leaves: other generations' data files and a half-written manifest."""
-    _remove_other_generations(index_dir, set(manifest["files"].values()))
-    (index_dir / (MANIFEST + ".tmp")).unlink(missing_ok=True)
+def remove_leftovers(index_dir: Path, manifest: Manifest) -> None:
+    """What a killed ingest leaves: other generations' data files and a half-written manifest.
+    Best effort: on a read-only folder there is nothing to tidy and nothing to fail."""
+    _remove_other_generations(index_dir, set(manifest.files.values()))
+    _unlink_quietly(index_dir / (MANIFEST + ".tmp"))
 
 
-def _read_generation(index_dir: Path, manifest: dict) -> IndexData:
+def _read_generation(index_dir: Path, manifest: Manifest) -> IndexData:
     try:
-        files = manifest["files"]
+        files = manifest.files
         for name in files.values():
-            if _sha256(index_dir / name) != manifest["checksums"][name]:
+            if _sha256(index_dir / name) != manifest.checksums[name]:
                 raise IndexCorrupt(f"{index_dir / name} does not match its checksum (truncated or edited?)")
         lines = (index_dir / files["passages"]).read_text(encoding="utf-8").splitlines()
         passages = [_passage_from_json(json.loads(line)) for line in lines]
@@ -123,27 +205,38 @@ def _read_generation(index_dir: Path, manifest: dict) -> IndexData:
         unit_vectors = np.load(index_dir / files["units"], allow_pickle=False)
     except IndexCorrupt:
         raise
-    except (OSError, KeyError, TypeError, ValueError, RuntimeError) as error:
-        raise IndexCorrupt(f"index in {index_dir} is damaged ({type(error).__name__}: {error}); "
-                           "run: python -m ingest --rebuild") from error
+    except (OSError, KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
+        raise IndexCorrupt(f"index in {index_dir} is damaged ({type(error).__name__}: {error})") from error
     unit_starts = np.cumsum([0] + [len(p.units) for p in passages])
-    if (len(passages), unit_starts[-1]) != (manifest["passage_count"], manifest["unit_count"]) \
-            or vectors.shape[0] != len(passages) or unit_vectors.shape[0] != unit_starts[-1] \
-            or vectors.shape[1] != manifest.get("dim", vectors.shape[1]):
-        raise IndexCorrupt(f"index in {index_dir} has mismatched counts; run: python -m ingest --rebuild")
+    if (len(passages), unit_starts[-1]) != (manifest.passage_count, manifest.unit_count) \
+            or vectors.shape[0] != len(passages) or unit_vectors.ndim != 2 \
+            or unit_vectors.shape[0] != unit_starts[-1] or vectors.shape[1] != manifest.dim \
+            or (len(unit_vectors) and unit_vectors.shape[1] != manifest.dim):
+        raise IndexCorrupt(f"index in {index_dir} has mismatched counts")
     return IndexData(manifest, passages, vectors, unit_vectors, unit_starts)
+
+
+def _has_type(value: object, annotation: str) -> bool:
+    """The few annotation strings Manifest uses; bool is not an int here."""
+    if annotation == "str":
+        return isinstance(value, str)
+    if annotation == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation == "dict[str, str]":
+        return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    raise TypeError(f"Manifest field type {annotation!r} has no check")
 
 
 def _passage_to_json(p: Passage) -> dict:
     return {"id": p.id, "doc": p.doc, "heading": list(p.heading), "lines": list(p.lines), "text": p.text,
             "links": [{"url": link.url, "text": link.text} for link in p.links],
-            "units": [[u.text, u.line] for u in p.units]}
+            "units": [[u.text, u.line, u.kind] for u in p.units]}
 
 
 def _passage_from_json(row: dict) -> Passage:
     return Passage(id=row["id"], doc=row["doc"], heading=tuple(row["heading"]), lines=tuple(row["lines"]),
                    text=row["text"], links=tuple(Link(link["url"], link["text"]) for link in row["links"]),
-                   units=tuple(Unit(text, line) for text, line in row["units"]))
+                   units=tuple(Unit(*unit) for unit in row["units"]))
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -162,12 +255,24 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _remove_other_generations(index_dir: Path, keep: set[str]) -> None:
     """Old generations and the leftovers of a killed ingest; never anything else."""
-    for path in index_dir.iterdir():
-        stem = path.name.split("-", 1)[0]
-        if path.name not in keep and stem in ("passages", "vectors", "units") and "-" in path.name:
-            path.unlink(missing_ok=True)
+    try:
+        names = os.listdir(index_dir)
+    except OSError:
+        return
+    for name in names:
+        stem = name.split("-", 1)[0]
+        if name not in keep and stem in DATA_FILES and "-" in name:
+            _unlink_quietly(index_dir / name)

@@ -14,15 +14,16 @@ def test_empty_notes_folder_says_how_to_add_notes_then_reingest_serves_them(tmp_
     notes = tmp_path / "notes"
     notes.mkdir()
     chat = NotesChat(Config(notes_dir=notes, index_dir=tmp_path / "index"), fake_encoder)
-    assert chat.status().startswith("**No notes yet.** Put Markdown files (`.md`) in")
-    history, _ = chat.reply("kafka?", [])
-    assert "No notes yet" in history[-1]["content"]
+    assert chat.status() == ("No notes yet. Put Markdown files (.md) in the notes folder (or set QA_NOTES_DIR), "
+                             "then press Re-ingest notes.")
+    reply = chat.reply("kafka?", [])
+    assert "No notes yet" in reply.history[-1]["content"]
 
     (notes / "kafka.md").write_text("# Kafka\nKafka keeps an ordered log per partition.\n", encoding="utf-8")
-    assert chat.reingest().startswith("Re-ingested: 1 note, 1 passage")
-    history, sources = chat.reply("kafka ordered log partition", [])
-    assert "Kafka keeps an ordered log per partition" in history[-1]["content"]
-    assert "kafka\\.md › Kafka" in sources
+    assert chat.reingest().startswith("Ingested: 1 note, 1 passage (1 embedded, 0 reused)")
+    reply = chat.reply("kafka ordered log partition", [])
+    assert "Kafka keeps an ordered log per partition" in reply.history[-1]["content"]
+    assert "kafka.md › Kafka" in reply.sources
 
 
 class _SlowModel:
@@ -42,7 +43,7 @@ def test_questions_during_a_reingest_are_answered_from_the_last_good_index(confi
     started = threading.Event()
     slow = Encoder(fake_encoder.name, _SlowModel(fake_encoder.model, started), fake_encoder.dim)
     asker, _ = Asker.open(config, slow)
-    old_generation = asker.data.manifest["generation"]
+    old_generation = asker.data.manifest.generation
     note = config.notes_dir / "system-design.md"
     note.write_text(note.read_text(encoding="utf-8") + "\n# Zanzibar\nZookies are consistency tokens.\n",
                     encoding="utf-8")
@@ -51,10 +52,10 @@ def test_questions_during_a_reingest_are_answered_from_the_last_good_index(confi
     worker.start()
     assert started.wait(30)
     during = asker.ask("zookies consistency tokens")
-    assert worker.is_alive() and asker.data.manifest["generation"] == old_generation
+    assert worker.is_alive() and asker.data.manifest.generation == old_generation
     assert "Zookies" not in during.text
     worker.join(60)
 
     after = asker.ask("zookies consistency tokens")
-    assert asker.data.manifest["generation"] != old_generation
+    assert asker.data.manifest.generation != old_generation
     assert "Zookies are consistency tokens." in after.text

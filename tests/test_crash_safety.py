@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PRIMER, REPO, write_notes
+from helpers import PRIMER, REPO, clean_env, write_notes
 from filelock import FileLock
 
 from ask import Asker
@@ -36,7 +36,7 @@ REBUILD_HINT = "; run: python -m ingest --rebuild"
 PAUSING_CLI = """
 import sys, time
 sys.path[:0] = [{repo!r}, {tests!r}]
-from conftest import _HashModel
+from helpers import HashModel
 import ingest.build, ingest.store
 from ingest import Encoder
 from ingest.__main__ import main
@@ -62,7 +62,7 @@ def _remove_other_generations(index_dir, keep):
 
 ingest.store._write_bytes = _write_bytes
 ingest.store._remove_other_generations = _remove_other_generations
-ingest.build.load_encoder = lambda name: Encoder("fake-hash-64", _HashModel(), 64)
+ingest.build.load_encoder = lambda name: Encoder("fake-hash-64", HashModel(), 64)
 sys.exit(main(sys.argv[2:]))
 """
 BEFORE_SWAP = ["passages-written", "vectors-written", "units-written", "manifest.json.tmp-written"]
@@ -75,10 +75,6 @@ def small(tmp_path: Path, fake_encoder: Encoder) -> Config:
     config = Config(notes_dir=write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
     ingest(config, fake_encoder)
     return config
-
-
-def _env() -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("QA_")}, "HF_HUB_OFFLINE": "1"}
 
 
 def _stray_files(index_dir: Path) -> list[str]:
@@ -104,14 +100,14 @@ def _data_file(index_dir: Path, kind: str) -> Path:
 def _truncate_vectors(index_dir: Path) -> str:
     path = _data_file(index_dir, "vectors")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    return re.escape(f"{path} does not match its checksum (truncated or edited?)")
+    return re.escape(f"{path} does not match its checksum (truncated or edited?){REBUILD_HINT}")
 
 
 def _break_passages_line(index_dir: Path) -> str:
     path = _data_file(index_dir, "passages")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text('{"id": "3f2a9c' + "".join(lines[1:]), encoding="utf-8")
-    return re.escape(f"{path} does not match its checksum (truncated or edited?)")
+    return re.escape(f"{path} does not match its checksum (truncated or edited?){REBUILD_HINT}")
 
 
 def _break_passages_with_matching_checksum(index_dir: Path) -> str:
@@ -165,7 +161,7 @@ def test_damaged_index_is_detected_and_the_next_ingest_rebuilds_it(small: Config
 
     report = ingest(small, fake_encoder)
 
-    assert re.fullmatch(f"{message}: rebuilding from the notes", report.reason)
+    assert re.fullmatch(f"{message.removesuffix(re.escape(REBUILD_HINT))}: rebuilding from the notes", report.reason)
     assert (report.wrote, report.embedded, report.reused) == (True, 4, 0)
     assert [p.doc for p in read_index(small.index_dir).passages] == ["caching.md"] * 2 + ["queues/kafka.md"] * 2
     assert _stray_files(small.index_dir) == []
@@ -178,7 +174,7 @@ def _start_pausing_cli(config: Config, point: str, *args: str) -> subprocess.Pop
     code = PAUSING_CLI.format(repo=str(REPO), tests=str(REPO / "tests"))
     return subprocess.Popen([sys.executable, "-c", code, point, "--notes", str(config.notes_dir),
                              "--index", str(config.index_dir), *args],
-                            cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=REPO, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _wait_for_pause(process: subprocess.Popen, point: str) -> None:
@@ -206,15 +202,15 @@ def test_sigkill_while_writing_leaves_a_complete_index(small: Config, fake_encod
 
     data = read_index(small.index_dir)
     if point == AFTER_SWAP:
-        assert data.manifest["generation"] != good.manifest["generation"]
+        assert data.manifest.generation != good.manifest.generation
     else:
-        assert data.manifest["generation"] == good.manifest["generation"]
+        assert data.manifest.generation == good.manifest.generation
         assert len([n for n in os.listdir(small.index_dir) if n.startswith("passages-")]) == 2  # the kill hit mid-write
     assert [(p.id, p.lines) for p in data.passages] == [(p.id, p.lines) for p in good.passages]
     _assert_answers(small, fake_encoder)
     report = ingest(small.with_(lock_timeout=0), fake_encoder)
     assert (report.wrote, report.passages) == (False, 4)
-    assert read_index(small.index_dir).manifest["generation"] == data.manifest["generation"]
+    assert read_index(small.index_dir).manifest.generation == data.manifest.generation
 
 
 @pytest.mark.parametrize("change, point", [
@@ -266,7 +262,7 @@ def test_sigkill_of_the_real_cli_rebuild_keeps_the_last_good_index(primer: Confi
     good = read_index(primer.index_dir).manifest
     process = subprocess.Popen(
         [sys.executable, "-m", "ingest", "--notes", str(primer.notes_dir), "--index", str(primer.index_dir),
-         "--rebuild"], cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         "--rebuild"], cwd=REPO, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         if isinstance(kill_after, str):
             _wait_for_output(process, " 64/", timeout=120)  # the bar has counted one batch of 64 texts
@@ -280,11 +276,11 @@ def test_sigkill_of_the_real_cli_rebuild_keeps_the_last_good_index(primer: Confi
     assert process.returncode == -signal.SIGKILL
 
     data = read_index(primer.index_dir)
-    assert (data.manifest["generation"], data.manifest["checksums"]) == (good["generation"], good["checksums"])
+    assert (data.manifest.generation, data.manifest.checksums) == (good.generation, good.checksums)
     answer = Asker.load(primer, fake_encoder).ask("How does the query cache evict results?")
     assert answer.hits
     report = ingest(primer.with_(lock_timeout=0), fake_encoder)
-    assert (report.wrote, report.passages) == (False, good["passage_count"])
+    assert (report.wrote, report.passages) == (False, good.passage_count)
     assert _stray_files(primer.index_dir) == []
 
 
@@ -297,7 +293,7 @@ def test_sigkill_of_the_real_cli_as_its_new_generation_appears_keeps_a_readable_
     good, files = read_index(config.index_dir).manifest, set(os.listdir(config.index_dir))
     process = subprocess.Popen(  # the real model differs from the index's: a full write follows
         [sys.executable, "-m", "ingest", "--notes", str(config.notes_dir), "--index", str(config.index_dir)],
-        cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=REPO, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while not any(n.startswith("passages-") and n not in files for n in os.listdir(config.index_dir)):
         assert process.poll() is None and time.monotonic() < deadline, "the CLI never started writing"
@@ -305,10 +301,10 @@ def test_sigkill_of_the_real_cli_as_its_new_generation_appears_keeps_a_readable_
     process.wait(timeout=30)
 
     data = read_index(config.index_dir)
-    if data.manifest["generation"] == good["generation"]:
+    if data.manifest.generation == good.generation:
         _assert_answers(config, fake_encoder)
     else:  # the kill came after the swap: then the new index must be whole
-        assert data.manifest["model"] == encoder.name
+        assert data.manifest.model == encoder.name
         _assert_answers(config, encoder)
     (config.notes_dir / "caching.md").write_text(NOTES["caching.md"] + "\nTTLs bound staleness.\n",
                                                  encoding="utf-8")
@@ -344,6 +340,7 @@ def test_ingest_with_a_lock_timeout_waits_for_the_other_to_finish(small: Config,
 
 def test_ingest_while_a_cli_ingest_is_writing_raises_ingest_busy(small: Config, fake_encoder: Encoder):
     """The lock is held across processes, for the whole write."""
+    (small.notes_dir / "caching.md").write_text("# Caching\n\nChanged.\n", encoding="utf-8")
     process = _start_pausing_cli(small, "vectors-written", "--rebuild")
     try:
         _wait_for_pause(process, "vectors-written")
@@ -359,6 +356,6 @@ def test_cli_with_wait_0_exits_2_and_says_another_ingest_is_running(small: Confi
     with FileLock(str(small.index_dir / ".ingest.lock")):
         run = subprocess.run([sys.executable, "-m", "ingest", "--notes", str(small.notes_dir),
                               "--index", str(small.index_dir), "--wait", "0"],
-                             cwd=REPO, env=_env(), capture_output=True, text=True, timeout=120)
+                             cwd=REPO, env=clean_env(), capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr.splitlines()[-1] == "error: " + BUSY.format(small.index_dir)
