@@ -1,11 +1,7 @@
 """Example questions drawn from the notes' own topics, so the first click already finds something."""
 from __future__ import annotations
 
-import re
-
 from ingest import IndexData
-
-_TRAILING = re.compile(r"[\s:?!.]+$")
 
 
 def example_questions(data: IndexData, n: int = 5) -> list[str]:
@@ -15,7 +11,7 @@ def example_questions(data: IndexData, n: int = 5) -> list[str]:
     for order, passage in enumerate(data.passages):
         if not passage.heading:
             continue
-        topic = _TRAILING.sub("", passage.heading[-1])
+        topic = passage.heading[-1].rstrip(" \t\n:?!.")
         key = topic.lower()
         if key in seen or not 2 <= len(topic) <= 60:
             continue

@@ -5,16 +5,17 @@ import re
 
 import numpy as np
 
-from ingest.links import MARKDOWN_LINK
-
-_BULLET = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
+# The scorer's own reading of Markdown (../shared/eval/README.md), kept apart from the parser in
+# ingest/ so that a parser change cannot move every score. Linear: link text stops at a bracket.
+_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
+_BULLET = re.compile(r"^[ \t]*(?:[-+*]|\d+[.)])[ \t]+", re.MULTILINE)
 _MARKS = re.compile(r"[*_#>|`]")
 _WORD = re.compile(r"\w+")
 
 
 def normalize(text: str) -> str:
     """Lower case, without Markdown marks, bullets or link syntax, white space collapsed."""
-    text = MARKDOWN_LINK.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
     text = _BULLET.sub(" ", text)
     return " ".join(_MARKS.sub(" ", text).lower().split())
 

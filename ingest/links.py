@@ -5,9 +5,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-# '[text](url)' and '![alt](src)', with one level of parentheses inside the URL; groups: text, url
-MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
-_HTML_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# Linear over any note: a scan that starts at one '<' stops at the next.
+_HTML_HREF = re.compile(r"""<a\s[^<>]*?href\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|md)$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[-_+]+")
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,10 @@ def page_name(url: str) -> str:
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
     name = unquote(segments[-1]) if segments else ""
-    name = re.sub(r"\.(html?|php|aspx?|md)$", "", name, flags=re.IGNORECASE)
+    name = _PAGE_SUFFIX.sub("", name)
     if parts.fragment and not name:
         name = parts.fragment
-    name = re.sub(r"[-_+]+", " ", name).strip()
+    name = _SEPARATORS.sub(" ", name).strip()
     return name[:1].upper() + name[1:] if name else ""
 
 

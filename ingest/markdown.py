@@ -13,18 +13,23 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .links import MARKDOWN_LINK, Link, is_web_url, links_in, links_in_html, unique_links
+from .links import Link, is_web_url, links_in, links_in_html, unique_links
 
+# Every pattern here runs over note text, so each is linear: no two quantifiers may compete for
+# the same characters, and a scan from one start stops where the next start could begin.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_`]?[A-Z0-9])")
-_TAG = re.compile(r"<[^>]+>")
-_MDX_LINE = re.compile(r"^\s*(import\s.+\sfrom\s|export\s|:::\s*\w*\s*$|<[A-Z]\w*[^>]*/?>\s*$|</[A-Z]\w*>\s*$)")
+_TAG = re.compile(r"<[^<>]+>")
+_MDX_LINE = re.compile(r"\A[ \t]*(?:import\s.*\sfrom\s|export\s|:::[ \t]*\w*[ \t]*$|</?[A-Z][^<>]*>[ \t]*$)")
+MAX_UNIT_CHARS = 1_000  # a sentence longer than this (a minified line, a wall of text) is cut at a space
+MAX_HEADING_CHARS = 200  # a longer heading is cut, with an ellipsis: it is repeated in every passage under it
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A sentence, bullet or table row: the smallest thing an answer quotes."""
+    """A sentence, bullet, table row or code block: the smallest thing an answer quotes."""
     text: str
-    line: int  # 1-based
+    line: int           # 1-based
+    kind: str = "text"  # "text" (inline Markdown), "row" (cells joined by " | ") or "code"
 
 
 @dataclass
@@ -48,10 +53,15 @@ class Section:
     links: list[Link] = field(default_factory=list)  # in the heading and its own body, not subsections'
 
 
+def new_parser(html: bool = True) -> MarkdownIt:
+    """The Markdown dialect of notes. html=False reads raw HTML as text: what a page may show."""
+    md = MarkdownIt("commonmark", {"linkify": True, "html": html}).enable(["table", "linkify", "strikethrough"])
+    return md.use(front_matter_plugin).use(admon_plugin)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify", "strikethrough"])
-    return md.use(front_matter_plugin).use(admon_plugin)
+    return new_parser()
 
 
 def parse_note(text: str) -> list[Section]:
@@ -102,7 +112,7 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
     first = tokens[0]
     start, end = first.map[0] + 1, first.map[1]
     source = "\n".join(lines[start - 1:end]).strip("\n")
-    if not source.strip() or (first.type == "paragraph_open" and _MDX_LINE.match(source) and "\n" not in source):
+    if not source.strip() or (first.type == "paragraph_open" and "\n" not in source and _MDX_LINE.match(source)):
         return None  # MDX import/export lines and ':::' markers carry no meaning
     kind = first.type.removesuffix("_open")
     block = Block(kind, start, end, source)
@@ -113,7 +123,8 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
             block.links.extend(links_in_html(token.content))
     block.links = list(unique_links(block.links))
     block.units = _units(tokens, kind)
-    if block.units and all(_is_navigation(u.text) for u in block.units):
+    inlines = [t for t in tokens if t.type == "inline"]
+    if inlines and all(_is_navigation(t) for t in inlines) and any(_is_link(t) for t in inlines):
         return None  # a table of contents repeats headings and would outrank the sections it lists
     if kind in ("bullet_list", "ordered_list"):
         block.items = _list_items(tokens, lines)
@@ -152,34 +163,58 @@ def _inline_links(tokens: list) -> list[Link]:
 
 
 def _units(tokens: list, kind: str) -> list[Unit]:
-    """Sentences of paragraphs and list items, table rows, and the text of HTML blocks."""
+    """Sentences of paragraphs and list items, table rows, code blocks and the text of HTML blocks."""
+    first_line = tokens[0].map[0] + 1 if tokens[0].map else 1
     units: list[Unit] = []
     row: list[str] = []
     for token in tokens:
+        line = token.map[0] + 1 if token.map else first_line
         if token.type == "tr_open":
             row = []
         elif token.type == "inline" and kind == "table":
             row.append(token.content.strip())
         elif token.type == "tr_close":
-            units.append(Unit(" | ".join(row), token.map[0] + 1 if token.map else 0))
+            units.append(Unit(" | ".join(row), line, "row"))
         elif token.type == "inline" and token.map:
-            units.extend(Unit(s, token.map[0] + 1) for s in split_sentences(token.content))
+            units.extend(Unit(s, line) for s in split_sentences(token.content))
         elif token.type == "html_block" and token.map:
             text = " ".join(_TAG.sub(" ", token.content).split())
-            units.extend(Unit(s, token.map[0] + 1) for s in split_sentences(text))
+            units.extend(Unit(s, line) for s in split_sentences(text))
         elif token.type in ("fence", "code_block") and token.map and token.content.strip():
-            units.append(Unit(token.content.strip(), token.map[0] + 1))
-    for unit in units:
-        if unit.line == 0 and tokens[0].map:
-            object.__setattr__(unit, "line", tokens[0].map[0] + 1)
-    return [u for u in units if u.text]
+            units.append(Unit(token.content.strip(), line, "code"))
+    return [piece for unit in units if unit.text for piece in cut_unit(unit)]
 
 
-def _is_navigation(text: str) -> bool:
-    """Only links to places inside the notes ('[Sharding](#sharding)'): a table-of-contents entry."""
-    targets = [m.group(2) for m in MARKDOWN_LINK.finditer(text)]
-    rest = MARKDOWN_LINK.sub("", text).strip(" \t-*+.,;:|/")
-    return bool(targets) and not rest and not any(is_web_url(t) for t in targets)
+def cut_unit(unit: Unit, limit: int = MAX_UNIT_CHARS) -> list[Unit]:
+    """A unit no longer than limit: a longer one is cut at the last space before it (or at it)."""
+    pieces, text = [], unit.text
+    while len(text) > limit:
+        cut = text.rfind(" ", limit // 2, limit)
+        cut = cut if cut > 0 else limit
+        pieces.append(Unit(text[:cut].rstrip(), unit.line, unit.kind))
+        text = text[cut:].lstrip()
+    return pieces + [Unit(text, unit.line, unit.kind)] if text else pieces
+
+
+def _is_link(inline) -> bool:
+    return any(child.type == "link_open" for child in inline.children or ())
+
+
+def _is_navigation(inline) -> bool:
+    """Only links to places inside the notes ('[Sharding](#sharding)'), with punctuation between:
+    a table-of-contents entry."""
+    depth = 0
+    for child in inline.children or ():
+        if child.type == "link_open":
+            if is_web_url(str(child.attrs.get("href", ""))):
+                return False
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif depth == 0 and child.type not in ("softbreak", "hardbreak") and \
+                child.content.strip(" \t-*+.,;:|/"):
+            return False
+    return True
 
 
 def split_sentences(text: str) -> list[str]:
@@ -191,4 +226,5 @@ def split_sentences(text: str) -> list[str]:
 def _plain(inline) -> str:
     """The heading text without Markdown marks: '[queries](url)' reads 'queries'."""
     parts = [c.content for c in (inline.children or ()) if c.type in ("text", "code_inline")]
-    return " ".join("".join(parts).split()) or inline.content.strip()
+    title = " ".join("".join(parts).split()) or " ".join(inline.content.split())
+    return title if len(title) <= MAX_HEADING_CHARS else title[:MAX_HEADING_CHARS - 1].rstrip() + "…"

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .links import Link, unique_links
-from .markdown import Block, Unit, parse_note
+from .markdown import Block, Unit, cut_unit, parse_note, split_sentences
 
 
 _NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s")
 
-SPLIT_VERSION = 4  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 5  # bump whenever split_note gives other passages for the same text
+HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
+SCHEME = "heading-path+text/1"  # what a passage's vector encodes (passage_document); a change re-embeds all
 
 
 @dataclass(frozen=True)
@@ -24,9 +27,10 @@ class Passage:
     links: tuple[Link, ...] = ()  # its own links first, then its section's and ancestors'
     units: tuple[Unit, ...] = field(default=(), compare=False)
 
-    @property
-    def heading_path(self) -> str:
-        return " › ".join(self.heading)
+
+def passage_document(passage: Passage) -> str:
+    """The text embedded and searched for a passage: its heading path, then its Markdown."""
+    return " > ".join(passage.heading) + "\n" + passage.text if passage.heading else passage.text
 
 
 def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
@@ -38,7 +42,7 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
         raise ValueError(f"max_chars must be at least 100, got {max_chars}")
     passages: list[Passage] = []
     links_by_path: dict[tuple[str, ...], tuple[Link, ...]] = {}
-    seen_ids: set[str] = set()
+    copies: Counter = Counter()
     for section in parse_note(text):
         inherited = [link for depth in range(len(section.heading) - 1, 0, -1)
                      for link in links_by_path.get(section.heading[:depth], ())]
@@ -46,7 +50,7 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
         for group in _pack(_pieces(section.blocks, max_chars), max_chars):
             body = _joined(group)
             own = [link for piece in group for link in piece.links]
-            passage_id = _passage_id(doc, section.heading, body, seen_ids)
+            passage_id = _passage_id(doc, section.heading, body, copies)
             passages.append(Passage(
                 id=passage_id, doc=doc, heading=section.heading,
                 lines=(group[0].start, group[-1].end), text=body,
@@ -68,7 +72,31 @@ def _pieces(blocks: list[Block], max_chars: int) -> list[Block]:
         elif block.kind == "paragraph" and len(block.units) > 1:
             pieces.extend(_sentence_runs(block, max_chars))
         else:
-            pieces.append(block)  # a code block or single long sentence stays whole
+            pieces.append(block)  # a code block or single long sentence stays whole...
+    return [cut for piece in pieces for cut in _hard_cut(piece, HARD_LIMIT * max_chars)]  # ...up to a limit
+
+
+def _hard_cut(piece: Block, limit: int) -> list[Block]:
+    """A piece no longer than limit: cut between lines, and a longer line at a space (or anywhere)."""
+    if len(piece.source) <= limit:
+        return [piece]
+    chunks: list[tuple[int, str]] = []  # (line, text), lines no longer than limit
+    for offset, line in enumerate(piece.source.split("\n")):
+        chunks.extend((piece.start + offset, unit.text) for unit in cut_unit(Unit(line, 0), limit))
+    runs: list[list[tuple[int, str]]] = []
+    for chunk in chunks:
+        if runs and sum(len(text) + 1 for _, text in runs[-1]) + len(chunk[1]) <= limit:
+            runs[-1].append(chunk)
+        else:
+            runs.append([chunk])
+    pieces = []
+    for run in runs:
+        source, first, last = "\n".join(text for _, text in run), run[0][0], run[-1][0]
+        if piece.kind in ("fence", "code_block"):
+            units = [Unit(source, first, "code")]
+        else:
+            units = [Unit(sentence, first) for sentence in split_sentences(source)]
+        pieces.append(Block(piece.kind, first, last, source, units, [link for link in piece.links if link.url in source]))
     return pieces
 
 
@@ -127,12 +155,11 @@ def _pack(pieces: list[Block], max_chars: int) -> list[list[Block]]:
     return groups
 
 
-def _passage_id(doc: str, heading: tuple[str, ...], body: str, seen: set[str]) -> str:
+def _passage_id(doc: str, heading: tuple[str, ...], body: str, copies: Counter) -> str:
     """A content hash; a repeated passage in the same section gets a counter, not a clash."""
-    for copy in range(1000):
-        key = "\x1f".join([doc, *heading, body, str(copy) if copy else ""])
-        passage_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-        if passage_id not in seen:
-            seen.add(passage_id)
-            return passage_id
-    raise ValueError(f"more than 1000 identical passages under {' › '.join(heading)!r} in {doc}")
+    key = "\x1f".join([doc, *heading, body])
+    copy = copies[key]
+    copies[key] += 1
+    if copy:
+        key += "\x1f" + str(copy)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from ingest import parse_note, split_note
+from ingest.markdown import MAX_HEADING_CHARS, MAX_UNIT_CHARS
+from ingest.passages import HARD_LIMIT
 
 
 def _headings(markdown: str) -> list[tuple[str, ...]]:
@@ -63,8 +65,30 @@ def test_long_list_is_cut_between_items_never_inside_one():
 
 def test_code_fence_stays_whole_even_when_long():
     fence = "```\n" + "".join(f"line {i} {'y' * 40}\n" for i in range(20)) + "```\n"
-    passages = split_note("n.md", f"# T\n{fence}", max_chars=200)
+    passages = split_note("n.md", f"# T\n{fence}", max_chars=300)
     assert [p.text.count("line ") for p in passages if "line " in p.text] == [20]
+
+
+def test_a_code_fence_beyond_the_hard_limit_is_cut_between_lines():
+    fence = "```\n" + "".join(f"line {i} {'y' * 40}\n" for i in range(100)) + "```\n"
+    passages = split_note("n.md", f"# T\n{fence}", max_chars=200)
+    assert all(len(p.text) <= HARD_LIMIT * 200 for p in passages)
+    assert sum(p.text.count("line ") for p in passages) == 100
+    assert all(u.kind == "code" for p in passages for u in p.units)
+    assert [p.lines[0] for p in passages][:2] == [2, 19]
+
+
+@pytest.mark.parametrize("text", ["x" * 300_000, "word " * 60_000, "[" * 50_000, "a|b\n-|-\n" + "1|2\n" * 20_000])
+def test_no_passage_or_unit_is_longer_than_the_hard_limit_whatever_the_markdown(text):
+    passages = split_note("n.md", text, max_chars=500)
+    assert passages and max(len(p.text) for p in passages) <= HARD_LIMIT * 500
+    assert max(len(u.text) for p in passages for u in p.units) <= MAX_UNIT_CHARS
+    assert all(1 <= p.lines[0] <= p.lines[1] <= text.count("\n") + 1 for p in passages)
+
+
+def test_a_huge_heading_is_cut_with_an_ellipsis():
+    [passage] = split_note("n.md", "# " + "h" * 10_000 + "\n\nbody\n")
+    assert passage.heading == ("h" * (MAX_HEADING_CHARS - 1) + "…",)
 
 
 def test_long_table_is_cut_between_rows_and_the_header_goes_with_the_first():
