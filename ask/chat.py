@@ -1,17 +1,32 @@
-"""The chat behind the web page: one Asker (or none yet), replies, re-ingest and status."""
+"""The chat behind the web page: one Asker (or none yet), replies, re-ingest and status.
+
+Everything it returns for the page is HTML built by ask.render (escaped, safe to show), and no
+message shows a server path: the folders are named by their role ("the notes folder").
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from ingest import Config, Encoder, IngestBusy, IndexUnusable, NoNotes, load_encoder
+from ingest import Config, Encoder, IndexUnusable, IndexWriteFailed, IngestBusy, NoNotes, counted, load_encoder
 
-from .asker import Asker
+from .answer import Answer
+from .asker import Asker, QuestionError
 from .examples import example_questions
 from .export import answer_json
-from .render import answer_markdown, sources_markdown
+from .render import answer_html, escape, question_html, sources_html
 
-NO_NOTES = ("**No notes yet.** Put Markdown files (`.md`) in `{notes}` (or set `QA_NOTES_DIR`), "
-            "then press **Re-ingest notes**.")
+NO_NOTES = ("No notes yet. Put Markdown files (.md) in the notes folder (or set QA_NOTES_DIR), "
+            "then press Re-ingest notes.")
+MAX_MESSAGES = 40  # the conversation kept: each request carries it, so it stays bounded
+
+
+@dataclass(frozen=True)
+class Reply:
+    history: list[dict]      # the conversation, the new turn appended
+    sources: str             # the side panel's HTML
+    asked: list[str]         # the questions asked so far, as typed: what follow-ups resolve against
+    answer: Answer | None = None
 
 
 class NotesChat:
@@ -21,57 +36,71 @@ class NotesChat:
         self.config = config
         self.encoder = encoder or load_encoder(config.model)
         self.asker: Asker | None = None
-        self.startup = ""
         try:
-            self.asker, report = Asker.open(config, self.encoder)
-            self.startup = f"On start: {report.summary()}"
-            if report.skipped:
-                self.startup += " · skipped: " + "; ".join(f"{d} ({why})" for d, why in report.skipped.items())
-        except NoNotes as error:
-            self.startup = f"{error}"
-        except IngestBusy as error:  # another process is ingesting: serve the last good index meanwhile
-            self.asker = _load_or_none(config, self.encoder)
-            self.startup = str(error)
+            self.asker, how = Asker.serve(config, self.encoder)  # its config says where it re-ingests
+            self.startup = self.public(f"On start: {how}")
+        except (NoNotes, IngestBusy, IndexWriteFailed, IndexUnusable) as error:
+            self.startup = self.public(NO_NOTES if isinstance(error, NoNotes) else f"⚠ {error}")
 
-    def reply(self, question: str, history: list[dict]) -> tuple[list[dict], str]:
-        """The conversation with the new turn appended, and the sources panel."""
+    def reply(self, question: object, history: list[dict], asked: list[str] | None = None) -> Reply:
+        """The conversation with the new turn appended, the sources panel and the questions asked.
+        asked: this visitor's earlier questions, kept by the page; a follow-up ("and the docs link?")
+        is searched together with the last of them."""
+        question = _text(question)
+        asked = [q for q in (asked or []) if isinstance(q, str)]
+        history = list(history or [])[-(MAX_MESSAGES - 2):]
         if self.asker is None:
-            message = NO_NOTES.format(notes=self.config.notes_dir)
-            return [*history, {"role": "user", "content": question}, {"role": "assistant", "content": message}], ""
-        previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"), None)
-        answer = self.asker.ask(question, previous=previous if isinstance(previous, str) else None)
-        turn = [{"role": "user", "content": question}, {"role": "assistant", "content": answer_markdown(answer)}]
-        return [*history, *turn], sources_markdown(answer)
+            turn = [{"role": "user", "content": question_html(question)},
+                    {"role": "assistant", "content": f"<p>{escape(self.public(NO_NOTES))}</p>"}]
+            return Reply([*history, *turn], sources_html(None), asked)
+        answer = self.asker.ask(question, previous=asked[-1] if asked else None)
+        turn = [{"role": "user", "content": question_html(answer.question)},
+                {"role": "assistant", "content": answer_html(answer)}]
+        return Reply([*history, *turn], sources_html(answer), [*asked, answer.question][-MAX_MESSAGES:], answer)
 
-    def api_answer(self, question: str) -> dict:
+    def api_answer(self, question: object) -> dict:
         if self.asker is None:
-            return {"error": NO_NOTES.format(notes=self.config.notes_dir)}
-        return answer_json(self.asker.ask(question))
+            raise QuestionError(self.public(NO_NOTES))
+        return answer_json(self.asker.ask(_text(question)))
 
     def reingest(self, on_progress: Callable[[int, int, str], None] | None = None) -> str:
+        """One line for the page: what the re-ingest did, or why it could not."""
         try:
             if self.asker is None:
-                self.asker, report = Asker.open(self.config, self.encoder, on_progress=on_progress)
-            else:
-                report = self.asker.reingest(on_progress=on_progress)
+                self.asker, how = Asker.serve(self.config, self.encoder, on_progress=on_progress)
+                return self.public(f"Ingested: {how}")
+            report = self.asker.reingest(on_progress=on_progress)
         except NoNotes:
-            return NO_NOTES.format(notes=self.config.notes_dir)
-        except IngestBusy as error:
-            return f"⚠ {error}"
-        skipped = "".join(f"\n- ⚠ skipped `{doc}`: {why}" for doc, why in report.skipped.items())
-        return f"Re-ingested: {report.summary()}{skipped}"
+            return self.public(NO_NOTES)
+        except (IngestBusy, IndexWriteFailed, IndexUnusable) as error:
+            return self.public(f"⚠ {error}")
+        skipped = f" · skipped {counted(len(report.skipped), 'note')}: " + "; ".join(
+            f"{doc} ({why})" for doc, why in report.skipped.items()) if report.skipped else ""
+        return self.public(f"Re-ingested: {report.summary()}{skipped}")
 
     def status(self) -> str:
         if self.asker is None:
-            return NO_NOTES.format(notes=self.config.notes_dir)
-        return self.asker.status()
+            return self.public(NO_NOTES)
+        return self.public(self.asker.status())
 
     def examples(self) -> list[str]:
         return example_questions(self.asker.data) if self.asker else []
 
+    def public(self, message: str) -> str:
+        """The message with server paths replaced by the folders' roles (longest first: one may hold another)."""
+        roles = [(self.config.notes_dir, "the notes folder"), (self.config.index_dir, "the index folder")]
+        if self.config.fallback_index_dir:
+            roles.insert(0, (self.config.fallback_index_dir, "a cache folder"))
+        for path, role in roles:
+            spellings = {str(path.resolve()), str(path.absolute()), str(path)}
+            for spelling in sorted(spellings, key=len, reverse=True):
+                if "/" in spelling:  # a bare relative name ("index") is no server path, and is also a word
+                    message = message.replace(spelling, role)
+        return message
 
-def _load_or_none(config: Config, encoder: Encoder) -> Asker | None:
-    try:
-        return Asker.load(config, encoder)
-    except IndexUnusable:
-        return None
+
+def _text(question: object) -> str:
+    """A question must be text; the page always sends text, a script may send anything."""
+    if not isinstance(question, str):
+        raise QuestionError(f"A question must be text, got {type(question).__name__}.")
+    return question

@@ -1,88 +1,169 @@
-"""Turn an Answer into Markdown that is safe to show: note text is escaped, only http(s) links are live."""
+"""Answers and notes as HTML that is safe to show, and answers as plain text for a terminal.
+
+Everything from a note or a question is untrusted. Note Markdown is rendered by markdown-it with
+raw HTML off (a tag in a note is shown as text), every link that is not http(s) loses its href,
+images are never loaded (a link to them instead), and all other text is escaped. The HTML has no
+blank lines, so a Markdown viewer that receives it (Gradio's chat) passes it through untouched.
+"""
 from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
-from ingest.links import MARKDOWN_LINK, is_web_url
+from markdown_it import MarkdownIt
+
+from ingest import Link, is_web_url, new_parser
 
 from .answer import Answer
+from .retrieve import Hit
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_BARE_URL = re.compile(r"https?://[^\s<>()\[\]`\"']*[^\s<>()\[\]`\"'.,;:!?]")
+MAX_QUOTE_CHARS = 1_200     # a quote longer than this is cut, with an ellipsis
+MAX_SOURCE_CHARS = 4_000    # the most of a passage a source card shows
+NEAREST_SHOWN = 3           # nearest sections listed when the notes don't cover a question
+LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer nofollow"'
 
 
 def escape(text: str) -> str:
-    """Show untrusted note text literally: no HTML runs and no Markdown link or image forms.
-    A bare http(s) URL becomes an explicit link, so the page's auto-linking never sees it escaped."""
-    text = MARKDOWN_LINK.sub(r"\1", text)  # '[text](url)' reads 'text'; the URL is listed under Referenced docs
-    shown, last = [], 0
-    for match in _BARE_URL.finditer(text):
-        shown += [_literal(text[last:match.start()]), link_markdown(match.group(), match.group())]
-        last = match.end()
-    return "".join(shown + [_literal(text[last:])])
+    """Text as HTML text: no tag, entity or attribute from it survives."""
+    return html.escape(text, quote=True)
 
 
-def _literal(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+def question_html(question: str) -> str:
+    """What a person typed, shown literally, line breaks kept."""
+    return f'<div class="question">{escape(question).replace(chr(10), "<br>")}</div>'
 
 
-def link_markdown(url: str, label: str) -> str:
-    if not is_web_url(url):
-        return escape(label)
-    safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{_literal(label)}]({safe})"
+def note_html(markdown: str) -> str:
+    """A note's Markdown rendered: emphasis, lists, code, tables; nothing from it runs."""
+    return _one_block(_renderer().render(markdown))
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The chat reply: quotes with [n] markers, then compact sources and referenced docs."""
-    parts = [f"_{escape(answer.notice)}_"] if answer.notice else []
+def inline_html(markdown: str) -> str:
+    """One sentence, bullet or row of a note, rendered inline."""
+    return _one_block(_renderer().renderInline(markdown))
+
+
+def link_html(link: Link) -> str:
+    if not is_web_url(link.url):
+        return escape(link.label)
+    return f'<a href="{escape(link.url)}" {LINK_ATTRIBUTES}>{escape(link.label)}</a>'
+
+
+def where(hit: Hit) -> str:
+    """'system-design.md › Kafka, lines 3–8' as plain text."""
+    p = hit.passage
+    lines = f"line {p.lines[0]}" if p.lines[0] == p.lines[1] else f"lines {p.lines[0]}–{p.lines[1]}"
+    return f"{' › '.join([p.doc, *p.heading])}, {lines}"
+
+
+def answer_html(answer: Answer) -> str:
+    """The chat reply: quotes with [n] citations that lead to their source cards, then the sources
+    and the documents the notes reference; or "not covered", why, and the nearest sections."""
+    parts = [f'<p class="notice"><em>{escape(answer.notice)}</em></p>'] if answer.notice else []
     if answer.abstained:
-        parts.append(f"**Your notes don't cover this.** {_because(answer)}The nearest sections are:")
-        parts.extend(f"- {_where(hit)}" for hit in answer.hits[:3])
-        return "\n\n".join(parts[:1] + ["\n".join(parts[1:])]) if answer.notice else "\n".join(parts)
-    parts.append("\n".join(f"- {escape(q.text)} **[{q.source}]**" for q in answer.quotes))
-    parts.append("**Sources**\n" + "\n".join(f"{i}. {_where(hit)}" for i, hit in enumerate(answer.sources, 1)))
+        because = f" {escape(answer.reason)}" if answer.reason else ""
+        parts.append(f"<p><strong>Your notes don't cover this.</strong>{because} The nearest sections are:</p>")
+        parts.append("<ul class=\"nearest\">" + "".join(
+            f'<li><a href="#source-{i}">{escape(where(hit))}</a></li>'
+            for i, hit in enumerate(answer.hits[:NEAREST_SHOWN], 1)) + "</ul>")
+        return _wrapped("answer abstained", parts)
+    parts.append('<ul class="quotes">' + "".join(
+        f'<li>{_quote_html(q.text)} <a class="cite" href="#source-{q.source}" '
+        f'aria-label="source {q.source}">[{q.source}]</a></li>' for q in answer.quotes) + "</ul>")
+    parts.append('<p class="sources-line"><strong>Sources</strong> ' + " · ".join(
+        f'<a href="#source-{i}">[{i}] {escape(where(hit))}</a>' for i, hit in enumerate(answer.sources, 1)) + "</p>")
     if answer.links:
-        parts.append("**Referenced docs**\n" + "\n".join(
-            f"- {link_markdown(link.url, link.label)}" for link in answer.links))
-    return "\n\n".join(parts)
+        parts.append('<p class="docs"><strong>Referenced docs</strong> '
+                     + " · ".join(link_html(link) for link in answer.links) + "</p>")
+    return _wrapped("answer", parts)
+
+
+def sources_html(answer: Answer | None) -> str:
+    """The side panel: each cited (or nearest) passage rendered in full, with where it lives."""
+    shown = () if answer is None else answer.sources if not answer.abstained else answer.hits[:NEAREST_SHOWN]
+    if not shown:
+        return '<p class="empty">Ask a question to see the passages its answer comes from.</p>'
+    cards = []
+    for i, hit in enumerate(shown, 1):
+        text = hit.passage.text
+        if len(text) > MAX_SOURCE_CHARS:
+            text = text[:MAX_SOURCE_CHARS] + " …"
+        cards.append(f'<section class="source" id="source-{i}" tabindex="-1">'
+                     f'<h3>[{i}] {escape(where(hit))}</h3>'
+                     f'<div class="passage">{note_html(text)}</div></section>')
+    return "".join(cards)
 
 
 def answer_text(answer: Answer) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
     if answer.abstained:
-        nearest = "\n".join(f"  - {_where(hit, plain=True)}" for hit in answer.hits[:3])
-        parts.append(f"Your notes don't cover this. {_because(answer, plain=True)}The nearest sections are:\n{nearest}")
+        nearest = "\n".join(f"  - {where(hit)}" for hit in answer.hits[:NEAREST_SHOWN])
+        because = f"{answer.reason} " if answer.reason else ""
+        parts.append(f"Your notes don't cover this. {because}The nearest sections are:\n{nearest}")
         return "\n\n".join(parts)
     parts.append("\n".join(f"- {q.text} [{q.source}]" for q in answer.quotes))
-    parts.append("Sources\n" + "\n".join(f"  [{i}] {_where(hit, plain=True)}" for i, hit in enumerate(answer.sources, 1)))
+    parts.append("Sources\n" + "\n".join(f"  [{i}] {where(hit)}" for i, hit in enumerate(answer.sources, 1)))
     if answer.links:
         parts.append("Referenced docs\n" + "\n".join(f"  - {link.label}: {link.url}" for link in answer.links))
     return "\n\n".join(parts)
 
 
-def sources_markdown(answer: Answer) -> str:
-    """The side panel: each cited (or nearest) passage in full, with where it lives."""
-    shown = answer.sources if not answer.abstained else answer.hits[:3]
-    if not shown:
-        return "_No sources yet: ask a question._"
-    blocks = []
-    for i, hit in enumerate(shown, 1):
-        quoted = "\n".join(f"> {escape(line.lstrip())}" if line.strip() else ">" for line in hit.passage.text.splitlines())
-        blocks.append(f"**[{i}] {_where(hit)}** · score {hit.score:.2f}\n\n{quoted}")
-    return "\n\n".join(blocks)
+def _quote_html(text: str) -> str:
+    if len(text) > MAX_QUOTE_CHARS:
+        text = text[:MAX_QUOTE_CHARS] + " …"
+    return inline_html(text)
 
 
-def _because(answer: Answer, plain: bool = False) -> str:
-    if not answer.reason:
-        return ""
-    return f"{answer.reason if plain else escape(answer.reason)} "
+def _wrapped(css_class: str, parts: list[str]) -> str:
+    return f'<div class="{css_class}">' + "".join(parts) + "</div>"
 
 
-def _where(hit, plain: bool = False) -> str:
-    p = hit.passage
-    path = " › ".join([p.doc, *p.heading])
-    lines = f"line {p.lines[0]}" if p.lines[0] == p.lines[1] else f"lines {p.lines[0]}–{p.lines[1]}"
-    return f"{path if plain else escape(path)}, {lines}"
+_NEWLINES = re.compile(r"\n+")
+
+
+def _one_block(rendered: str) -> str:
+    """No blank line may remain: in Markdown a blank line ends an HTML block. Code keeps its
+    line breaks as &#10;, which the renderer below writes instead of newlines."""
+    return _NEWLINES.sub("\n", rendered).strip("\n")
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> MarkdownIt:
+    md = new_parser(html=False)
+    md.validateLink = lambda url: True  # every link is parsed, then judged when rendered (below)
+    rules = md.renderer.rules
+    rules["link_open"] = _link_open
+    rules["link_close"] = _link_close
+    rules["image"] = _image
+    rules["fence"] = rules["code_block"] = _code
+    rules["front_matter"] = lambda *args: ""
+    return md
+
+
+def _link_open(tokens, idx, options, env) -> str:
+    href = tokens[idx].attrGet("href") or ""
+    live = is_web_url(href)
+    env.setdefault("open_links", []).append(live)  # links do not nest, but a stack costs nothing
+    return f'<a href="{escape(href)}" {LINK_ATTRIBUTES}>' if live else '<span class="link">'
+
+
+def _link_close(tokens, idx, options, env) -> str:
+    opened = env.get("open_links") or [True]
+    return "</a>" if opened.pop() else "</span>"
+
+
+def _image(tokens, idx, options, env) -> str:
+    """Never loaded (a tracking pixel, a missing relative file): its alt text, linked when it is on the web."""
+    token = tokens[idx]
+    alt = escape(token.content or "image")
+    src = token.attrGet("src") or ""
+    if is_web_url(src):
+        return f'<a class="image" href="{escape(src)}" {LINK_ATTRIBUTES}>[image: {alt}]</a>'
+    return f'<span class="image">[image: {alt}]</span>'
+
+
+def _code(tokens, idx, options, env) -> str:
+    code = escape(tokens[idx].content.rstrip("\n")).replace("\n", "&#10;")
+    return f"<pre><code>{code}</code></pre>\n"

@@ -6,11 +6,11 @@ import pytest
 from ask import Asker, Coverage
 from ask.abstain import (MIN_ANSWERABILITY, UNKNOWN_TERM_PENALTY, asks_for_quantity, names, rare_words,
                          states_quantity, unknown_terms)
-from ask.render import answer_markdown
+from ask.render import answer_html
 from ask.vocabulary import Vocabulary
 from ingest import Config
 
-from conftest import write_notes
+from helpers import write_notes
 
 VOCABULARY = Vocabulary(["Kafka partitions and DynamoDB tables behind an NGINX load balancer",
                          "Redis consumer groups; the DB is sharded"])
@@ -82,7 +82,7 @@ def test_a_detail_the_notes_do_not_give_is_abstained_with_the_reason(bundled_ask
     answer = bundled_asker.ask("how many partitions should a kafka topic have")
     assert answer.abstained and answer.reason == "The closest passages give no number for this."
     assert answer.coverage.answerability > MIN_ANSWERABILITY  # the topic is there; the number is not
-    assert "give no number" in answer_markdown(answer)
+    assert "give no number" in answer_html(answer)
     assert answer.hits and not answer.sources and not answer.quotes
 
 
@@ -90,7 +90,7 @@ def test_a_name_the_notes_never_use_is_abstained_and_named_escaped(bundled_asker
     answer = bundled_asker.ask("How does Kafka's KRaft_<b>mode</b> replace ZooKeeper?")
     assert answer.abstained
     assert "KRaft" in answer.reason
-    assert "<b>" not in answer_markdown(answer)
+    assert "<b>" not in answer_html(answer)
 
 
 def test_quantity_question_is_answered_when_the_notes_state_the_number(encoder, tmp_path):

@@ -1,11 +1,12 @@
 """The running app (app.py in a subprocess) answered through gradio_client over loopback."""
 from __future__ import annotations
 
+import httpx
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from server import copy_notes, running_app
+from helpers import copy_notes, running_app
 
 REDIS_QUESTION = "how do redis consumer groups differ from kafka's?"
 
@@ -25,6 +26,16 @@ def client(app) -> Client:
 
 def ask(client: Client, question: str) -> dict:
     return client.predict(question, api_name="/ask")
+
+
+def _new_client(app) -> Client:
+    """A client of its own: a session of its own, as a second visitor would have."""
+    return Client(app[0], verbose=False, analytics_enabled=False, download_files=False)
+
+
+def _last_reply(history: list[dict]) -> str:
+    content = history[-1]["content"]
+    return content if isinstance(content, str) else " ".join(part.get("text", "") for part in content)
 
 
 def test_ask_endpoint_answers_from_the_redis_section_with_its_link(client):
@@ -68,3 +79,36 @@ def test_reingest_after_editing_a_note_changes_the_answer(app, client):
     after = ask(client, question)
     assert after["abstained"] is False
     assert "Zookies" in after["answer"]
+
+
+def test_a_follow_up_through_the_chat_endpoint_is_searched_with_the_question_before(app):
+    client = _new_client(app)
+    history, *_ = client.predict(REDIS_QUESTION, [], api_name="/chat")
+    history, *_ = client.predict("and the docs link?", history, api_name="/chat")
+    assert "https://redis.io/docs/latest/develop/data-types/streams/" in _last_reply(history)
+
+    alone, *_ = _new_client(app).predict("and the docs link?", [], api_name="/chat")
+    assert "redis.io" not in _last_reply(alone)
+
+
+def test_a_question_that_is_not_text_gets_a_clear_error(client):
+    for value in (5, None, ["kafka"]):
+        with pytest.raises(AppError, match="A question must be text, got"):
+            ask(client, value)
+
+
+def test_no_server_path_reaches_a_visitor(app, client):
+    url, notes = app
+    _, _, status, _ = client.predict(REDIS_QUESTION, [], api_name="/chat")
+    message, status_after = client.predict(api_name="/reingest")
+    page = httpx.get(url + "config", timeout=30).text
+    for shown in (status, message, status_after, page):
+        assert str(notes.parent) not in shown
+
+
+def test_uploads_and_oversized_requests_are_refused(app):
+    url, _ = app
+    upload = httpx.post(url + "gradio_api/upload", files={"files": ("a.txt", b"x" * 10)}, timeout=30)
+    assert (upload.status_code, upload.json()) == (403, {"error": "This app takes no files."})
+    huge = httpx.post(url + "gradio_api/call/ask", content=b'{"data": ["' + b"x" * 2_000_000 + b'"]}', timeout=30)
+    assert huge.status_code == 413

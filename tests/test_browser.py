@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from server import copy_notes, running_app
+from helpers import copy_notes, running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
@@ -24,7 +24,13 @@ The evil payload marker hides three attacks in a note.
 <img src=x onerror="window.__pwned=1">
 
 Try [click](javascript:window.__pwned=1) for the evil payload marker.
+
+#### <svg><a href="javascript:__pwned=1"><rect width=9 height=9>
+
+A heading that becomes an example question.
 """
+SVG_PAYLOAD = '<svg><a href="javascript:__pwned=1"><rect width=9 height=9>'
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -62,7 +68,46 @@ def ask(page: Page, question: str) -> None:
     box.press("Enter")
 
 
-def test_question_typed_in_the_page_is_answered_with_quotes_link_and_sources(page):
+def _nothing_ran(page: Page) -> None:
+    """Click whatever an SVG payload would have left in the conversation, then check that no script ran."""
+    for element in page.locator("#conversation .message-content svg, #conversation .message-content rect").all():
+        try:
+            element.click(timeout=1000, no_wait_after=True)
+        except Exception:  # hidden or detached: nothing to click
+            pass
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    hrefs = page.eval_on_selector_all("#conversation [href], #conversation [*|href]",
+                                      "els => els.map(e => e.getAttribute('href') || e.getAttribute('xlink:href'))")
+    assert all(h.startswith(("https://", "http://", "#")) for h in hrefs if h), hrefs
+
+
+def test_a_note_heading_made_example_question_runs_nothing_when_clicked_and_sent(page):
+    example = page.locator("button.gallery-item", has_text="<svg>")
+    example.click(timeout=TIMEOUT_MS)
+    page.locator("#question textarea").press("Enter")
+    expect(page.locator("#conversation")).to_contain_text(SVG_PAYLOAD, timeout=TIMEOUT_MS)  # shown as text
+    _nothing_ran(page)
+
+
+def test_a_typed_question_is_shown_as_typed_and_runs_nothing(page):
+    ask(page, f"{SVG_PAYLOAD} <img src=x onerror=window.__pwned=1> *not emphasis*")
+    conversation = page.locator("#conversation")
+    expect(conversation).to_contain_text(f"{SVG_PAYLOAD} <img src=x onerror=window.__pwned=1> *not emphasis*",
+                                         timeout=TIMEOUT_MS)
+    _nothing_ran(page)
+
+
+def test_a_follow_up_in_the_page_is_searched_with_the_question_before(page):
+    ask(page, "how do redis consumer groups differ from kafka's?")
+    bot = page.locator("#conversation .bot-row, #conversation [data-testid='bot']")
+    expect(bot.last).to_contain_text("Referenced docs", timeout=TIMEOUT_MS)
+    ask(page, "and the docs link?")
+    expect(page.locator("#conversation")).to_contain_text("and the docs link?", timeout=TIMEOUT_MS)
+    expect(bot.nth(1).locator("a[href^='https://redis.io/docs/']").first).to_be_attached(timeout=TIMEOUT_MS)
+
+
+def test_question_typed_in_the_page_is_answered_with_quotes_link_and_sources(page, tmp_path):
     expect(page.locator("#status")).to_contain_text("passages", timeout=TIMEOUT_MS)
     expect(page.locator("#status")).to_contain_text("all-MiniLM-L6-v2")
 
@@ -72,7 +117,7 @@ def test_question_typed_in_the_page_is_answered_with_quotes_link_and_sources(pag
     expect(conversation).to_contain_text("consumer group", ignore_case=True, timeout=TIMEOUT_MS)
     expect(conversation.locator("a[href^='https://redis.io/']").first).to_be_attached(timeout=TIMEOUT_MS)
     expect(page.locator("#sources")).to_contain_text("Redis Stream", timeout=TIMEOUT_MS)
-    page.screenshot(path="/tmp/browser-answer.png", full_page=True)
+    page.screenshot(path=tmp_path / "answer.png", full_page=True)
 
 
 def test_html_and_javascript_links_in_a_note_do_not_run(page):
@@ -88,7 +133,7 @@ def test_html_and_javascript_links_in_a_note_do_not_run(page):
     assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
 
 
-def test_a_question_the_notes_do_not_answer_says_so_and_why(page):
+def test_a_question_the_notes_do_not_answer_says_so_and_why(page, tmp_path):
     ask(page, "How many partitions should a Kafka topic have?")
 
     conversation = page.locator("#conversation")
@@ -97,4 +142,4 @@ def test_a_question_the_notes_do_not_answer_says_so_and_why(page):
     expect(conversation).to_contain_text("Messaging system")  # the nearest sections, to look at
     docs = page.locator("#sources a[href='https://kafka.apache.org/documentation/']")  # a bare URL in the note
     expect(docs).to_have_text("https://kafka.apache.org/documentation/", timeout=TIMEOUT_MS)
-    page.screenshot(path="/tmp/browser-abstain.png", full_page=True)
+    page.screenshot(path=tmp_path / "abstain.png", full_page=True)

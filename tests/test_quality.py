@@ -18,7 +18,7 @@ from ask.evaluate import read_questions, run_questions
 from ask.metrics import score_run
 from ingest import Config
 
-from conftest import BUNDLED_NOTES, EVAL_DEV, PRIMER, REPO
+from helpers import BUNDLED_NOTES, EVAL_DEV, PRIMER, REPO
 
 CALIBRATION = REPO / "bench" / "calibration"
 FLOORS = {

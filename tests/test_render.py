@@ -1,57 +1,82 @@
+"""Rendering: note Markdown becomes HTML in which nothing from the note runs; answers cite their cards."""
 from __future__ import annotations
 
-from ask import escape
+import pytest
+
 from ask.answer import Answer, Quote
-from ask.render import answer_markdown, link_markdown, sources_markdown
+from ask.render import answer_html, answer_text, inline_html, note_html, question_html, sources_html
 from ask.retrieve import Hit
 from ingest import Link, Passage
 
 
-def _answer(text: str, links=()) -> Answer:
-    passage = Passage("id", "n.md", ("H <b>",), (1, 2), text, tuple(links))
+def _answer(text: str, links=(), heading=("H <b>",)) -> Answer:
+    passage = Passage("id", "n.md", heading, (1, 2), text, tuple(links))
     hit = Hit(passage, 0, 1.0, 0.9, 0.9, 1.0)
     return Answer("q", False, (Quote(text, 1, 1),), (hit,), (hit,))
 
 
-def test_html_in_notes_is_shown_as_text_not_markup():
-    assert escape('<script>alert(1)</script>') == "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
+def test_html_in_a_note_is_shown_as_text():
+    assert note_html("<script>alert(1)</script>") == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    assert inline_html('<img src=x onerror="alert(1)">') == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
 
 
-def test_markdown_links_in_quotes_show_their_text_only():
-    assert escape("[click](javascript:alert(1)) now") == "click now"
+def test_note_markdown_renders_emphasis_lists_code_and_tables():
+    html = note_html("- **Client** talks\n  - nested `x<y`\n\n```\na\n\nb\n```\n\n| k | v |\n|---|---|\n| 1 | 2 |\n")
+    assert "<strong>Client</strong>" in html and "<ul>\n<li>nested <code>x&lt;y</code></li>" in html
+    assert "<pre><code>a&#10;&#10;b</code></pre>" in html
+    assert "<td>1</td>" in html
 
 
-def test_a_bare_web_url_becomes_a_working_link_and_nothing_else_does():
-    assert escape("Reference: https://kafka.apache.org/documentation/.") == (
-        "Reference: [https://kafka\\.apache\\.org/documentation/](https://kafka.apache.org/documentation/)\\.")
-    assert escape("javascript:alert(1)") == "javascript:alert\\(1\\)"
-    assert escape('see https://a.org/"onmouseover=x') == 'see [https://a\\.org/](https://a.org/)"onmouseover=x'
+def test_rendered_html_has_no_blank_line_even_with_blank_lines_in_code():
+    """A blank line would end the HTML block in the chat's Markdown viewer and expose the rest to it."""
+    html = note_html("para\n\n\n```\nx\n\n\n\ny\n```\n\n\n- a\n\n- b\n")
+    assert "\n\n" not in html
 
 
-def test_non_web_link_is_rendered_as_plain_text():
-    assert link_markdown("javascript:alert(1)", "x") == "x"
-    assert link_markdown("https://a.org/p(1)", "A") == "[A](https://a.org/p%281%29)"
+@pytest.mark.parametrize("markdown", [
+    "[click](javascript:alert(1))", "[click](JaVaScRiPt:alert(1))", "[click](data:text/html,x)",
+    "[click](vbscript:x)", "[click](file:///etc/passwd)", "[click](relative/page.md)", "[click](#anchor)",
+    "<javascript:alert(1)>", "[click][r]\n\n[r]: javascript:alert(1)",
+])
+def test_only_web_links_keep_an_href(markdown):
+    html = note_html(markdown)
+    assert "href" not in html and "<a" not in html
 
 
-def test_answer_markdown_has_quotes_sources_and_referenced_docs():
-    md = answer_markdown(_answer("Kafka is fast.", [Link("https://kafka.apache.org/documentation/")]))
-    assert md.splitlines()[0] == "- Kafka is fast\\. **[1]**"
-    assert "**Sources**\n1. n\\.md › H &lt;b&gt;, lines 1–2" in md
-    assert "[Documentation — kafka\\.apache\\.org](https://kafka.apache.org/documentation/)" in md
+def test_web_links_open_in_a_new_tab_without_referrer():
+    html = inline_html("see [docs](https://kafka.apache.org/documentation/) or https://redis.io/docs/")
+    assert html == ('see <a href="https://kafka.apache.org/documentation/" target="_blank" '
+                    'rel="noopener noreferrer nofollow">docs</a> or <a href="https://redis.io/docs/" '
+                    'target="_blank" rel="noopener noreferrer nofollow">https://redis.io/docs/</a>')
 
 
-def test_no_raw_html_survives_in_sources_panel():
-    md = sources_markdown(_answer('<img src=x onerror="alert(1)">'))
-    assert "<img" not in md and "&lt;img" in md
+def test_images_are_never_loaded():
+    html = note_html("![diagram](https://tracker.example/pixel.png) ![local](img/a.png)")
+    assert "<img" not in html
+    assert '[image: diagram]</a>' in html and '<span class="image">[image: local]</span>' in html
 
 
-def test_indented_note_lines_do_not_become_code_blocks_in_sources():
-    md = sources_markdown(_answer("    out of order. To"))
-    assert "```" not in md and "> out of order\\. To" in md
+def test_a_question_is_shown_literally():
+    assert question_html('<svg><a href="javascript:x">\n*b*') == (
+        '<div class="question">&lt;svg&gt;&lt;a href=&quot;javascript:x&quot;&gt;<br>*b*</div>')
+
+
+def test_answer_has_quotes_citations_sources_and_referenced_docs():
+    html = answer_html(_answer("Kafka is **fast**.", [Link("https://kafka.apache.org/documentation/")]))
+    assert ('<li>Kafka is <strong>fast</strong>. <a class="cite" href="#source-1" aria-label="source 1">[1]</a></li>'
+            in html)
+    assert '<a href="#source-1">[1] n.md › H &lt;b&gt;, lines 1–2</a>' in html
+    assert ('<a href="https://kafka.apache.org/documentation/" target="_blank" rel="noopener noreferrer nofollow">'
+            'Documentation — kafka.apache.org</a>') in html
+
+
+def test_source_cards_carry_the_ids_citations_point_to():
+    html = sources_html(_answer("<b>bold</b> text"))
+    assert html.startswith('<section class="source" id="source-1" tabindex="-1"><h3>[1] n.md › H &lt;b&gt;')
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>" not in html
 
 
 def test_terminal_answer_is_plain_text():
-    from ask.render import answer_text
     text = answer_text(_answer("Kafka <is> fast.", [Link("https://kafka.apache.org/documentation/")]))
     assert text == ("- Kafka <is> fast. [1]\n\nSources\n  [1] n.md › H <b>, lines 1–2\n\n"
                     "Referenced docs\n  - Documentation — kafka.apache.org: https://kafka.apache.org/documentation/")
