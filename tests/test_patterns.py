@@ -93,3 +93,49 @@ def test_rendering_any_text_leaves_no_tag_or_link_from_it(text):
         hrefs = re.findall(r'href="([^"]*)"', html)
         assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
         assert "<script" not in html.lower() and "javascript:" not in " ".join(hrefs).lower()
+
+
+@pytest.fixture(scope="module")
+def fake_asker(tmp_path_factory):
+    """The bundled notes plus a note crafted to be slow, indexed with the fake encoder."""
+    from helpers import BUNDLED_NOTES, fake_encoder, write_notes
+
+    from ask import Asker
+    from ingest import Config
+    root = tmp_path_factory.mktemp("crafted")
+    notes = write_notes(root / "notes", {"system-design.md": (BUNDLED_NOTES / "system-design.md").read_text(),
+                                         "crafted.md": "# Crafted\n\nbrackets " + "[" * 50_000 + "\n\n"
+                                                       "anchors " + "<a " * 20_000 + "\n"})
+    started = time.perf_counter()
+    asker, _ = Asker.open(Config(notes_dir=notes, index_dir=root / "index"), fake_encoder())
+    return asker, time.perf_counter() - started
+
+
+def test_a_crafted_note_neither_stalls_ingest_nor_the_answers_that_show_it(fake_asker):
+    from ask.render import answer_html, sources_html
+    asker, ingest_seconds = fake_asker
+    assert ingest_seconds < 10
+    started = time.perf_counter()
+    answer = asker.ask("brackets anchors crafted")
+    html = answer_html(answer) + sources_html(answer)
+    assert time.perf_counter() - started < 1.0
+    assert any(hit.passage.doc == "crafted.md" for hit in answer.hits) and len(html) < 100_000
+
+
+QUESTIONISH = st.lists(st.sampled_from(list("ab ?!.,'’-:;\n\t") + ["kafka", "Redis", "how many", "and", "it",
+                       "what about", "TLS", "the", "default size", "é", "\u00a0", "[", "<b>", "DBs", "1"]),
+                       max_size=60).map("".join)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=QUESTIONISH, previous=st.one_of(st.none(), QUESTIONISH))
+def test_any_question_gets_an_answer_or_a_clear_question_error(fake_asker, question, previous):
+    from ask import QuestionError
+    asker, _ = fake_asker
+    try:
+        answer = asker.ask(question, previous=previous)
+    except QuestionError as error:
+        assert not question.strip() and str(error) == "Type a question first."
+        return
+    assert answer.abstained or answer.quotes
+    assert all(1 <= q.source <= len(answer.sources) for q in answer.quotes)
