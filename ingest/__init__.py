@@ -1,6 +1,7 @@
 """Write side: notes/ -> passages -> vectors -> the files in index/."""
 from .build import Changes, IngestBusy, IngestReport, counted, diff_notes, index_status, ingest
 from .config import DEFAULT_MODEL, Config
+from .dialect import for_display, resolve_note, searchable
 from .encoder import Encoder, EncoderError, load_encoder
 from .links import Link, is_web_url, unique_links
 from .markdown import Unit, new_parser, parse_note
@@ -10,7 +11,7 @@ from .store import (IndexCorrupt, IndexData, IndexMissing, IndexUnusable, IndexW
                     read_manifest)
 
 __all__ = [
-    "Changes", "Config", "DEFAULT_MODEL", "Encoder", "EncoderError", "IndexCorrupt", "IndexData", "IndexMissing",
+    "Changes", "Config", "for_display", "resolve_note", "searchable", "DEFAULT_MODEL", "Encoder", "EncoderError", "IndexCorrupt", "IndexData", "IndexMissing",
     "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes", "NoteHashes",
     "NoteSet", "Passage", "SCHEME", "Unit", "counted", "diff_notes", "index_status", "ingest", "is_web_url",
     "load_encoder", "new_parser", "parse_note", "passage_document", "read_index", "read_manifest", "read_notes", "split_note",

@@ -17,6 +17,7 @@ from filelock import FileLock, Timeout
 from .config import Config
 from .encoder import Encoder, load_encoder
 from .notes import NoteSet, read_notes
+from .dialect import searchable
 from .passages import SPLIT_VERSION, Passage, passage_document, split_note
 from .store import (IndexData, IndexUnusable, IndexWriteFailed, Manifest, read_index, read_manifest,
                     remove_leftovers, write_failure, write_index)
@@ -194,31 +195,25 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder,
     """Reuse the rows of passages already in the index; embed the others, passage and units."""
     old_rows = {p.id: i for i, p in enumerate(old.passages)} if old is not None else {}
     todo = [p for p in passages if p.id not in old_rows]
-    texts = [passage_document(p) for p in todo] + [u.text for p in todo for u in p.units]
 
     def report(done: int, total: int) -> None:
         if on_progress:
             on_progress(done, total, "embedding")
 
-    if on_progress:
-        on_progress(0, len(texts), "embedding")
-    new = encoder.encode(texts, on_progress=report) if texts else np.zeros((0, encoder.dim), np.float32)
-    new_passage_rows = {p.id: new[i] for i, p in enumerate(todo)}
-    new_units, cursor = {}, len(todo)
-    for p in todo:
-        new_units[p.id] = new[cursor:cursor + len(p.units)]
-        cursor += len(p.units)
+    report(0, len(todo))
+    new_passages, new_units = encoder.encode_passages([passage_document(p) for p in todo],
+                                                      [[searchable(u.text) for u in p.units] for p in todo], report)
+    fresh = {p.id: (new_passages[i], new_units[i]) for i, p in enumerate(todo)}
     vectors = np.zeros((len(passages), encoder.dim), np.float32)
     unit_blocks = []
     for i, p in enumerate(passages):
-        if p.id in old_rows:
+        if p.id in fresh:
+            vectors[i], units = fresh[p.id]
+        else:
             j = old_rows[p.id]
             vectors[i] = old.vectors[j]
-            start, end = old.passage_units(j)
-            unit_blocks.append(old.unit_vectors[start:end])
-        else:
-            vectors[i] = new_passage_rows[p.id]
-            unit_blocks.append(new_units[p.id])
+            units = old.unit_vectors[slice(*old.passage_units(j))]
+        unit_blocks.append(units)
     units = np.concatenate(unit_blocks) if unit_blocks else np.zeros((0, encoder.dim), np.float32)
     return vectors, units.reshape(-1, encoder.dim), len(todo)
 

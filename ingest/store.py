@@ -230,13 +230,16 @@ def _has_type(value: object, annotation: str) -> bool:
 def _passage_to_json(p: Passage) -> dict:
     return {"id": p.id, "doc": p.doc, "heading": list(p.heading), "lines": list(p.lines), "text": p.text,
             "links": [{"url": link.url, "text": link.text} for link in p.links],
-            "units": [[u.text, u.line, u.kind] for u in p.units]}
+            "units": [[u.text, u.line, u.kind] for u in p.units],
+            **{key: list(value) for key, value in (("aliases", p.aliases), ("tags", p.tags), ("related", p.related))
+               if value}}
 
 
 def _passage_from_json(row: dict) -> Passage:
     return Passage(id=row["id"], doc=row["doc"], heading=tuple(row["heading"]), lines=tuple(row["lines"]),
                    text=row["text"], links=tuple(Link(link["url"], link["text"]) for link in row["links"]),
-                   units=tuple(Unit(*unit) for unit in row["units"]))
+                   units=tuple(Unit(*unit) for unit in row["units"]), aliases=tuple(row.get("aliases", ())),
+                   tags=tuple(row.get("tags", ())), related=tuple(row.get("related", ())))
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

@@ -26,7 +26,8 @@ def test_skipped_heading_levels_keep_the_path():
 def test_setext_headings_and_front_matter():
     note = "---\ntitle: x\ntags: [a]\n---\nMessaging\n=========\n\nKafka\n-----\nfast log\n"
     passages = split_note("n.md", note)
-    assert [(p.heading, p.lines, p.text) for p in passages] == [(("Messaging", "Kafka"), (10, 10), "fast log")]
+    assert [(p.heading, p.lines, p.text, p.tags) for p in passages] == [
+        (("x", "Messaging", "Kafka"), (10, 10), "fast log", ("a",))]
 
 
 def test_heading_path_and_line_ranges_are_one_based_and_inclusive():
@@ -36,7 +37,7 @@ def test_heading_path_and_line_ranges_are_one_based_and_inclusive():
 
 
 def test_heading_text_drops_markdown_marks():
-    sections = parse_note("### Support for [queries](https://redis.io/q): range\nbody\n")
+    sections = parse_note("### Support for [queries](https://redis.io/q): range\nbody\n").sections
     assert sections[-1].heading == ("Support for queries: range",)
     assert [link.url for link in sections[-1].links] == ["https://redis.io/q"]
 
@@ -137,9 +138,9 @@ def test_units_are_sentences_and_bullets():
 
 
 def test_passage_ids_depend_on_content_not_position_in_file():
-    a = split_note("n.md", "# A\nalpha\n\n# B\nbeta\n")
-    b = split_note("n.md", "# New\nnew text\n\n# A\nalpha\n\n# B\nbeta\n")
-    assert [p.id for p in a] == [p.id for p in b[1:]]
+    a = split_note("n.md", "# A\nalpha\n\n## B\nbeta\n\n## C\ngamma\n")
+    b = split_note("n.md", "# A\nalpha\n\n## New\nnew text\n\n## B\nbeta\n\n## C\ngamma\n")
+    assert [p.id for p in a] == [b[0].id, *(p.id for p in b[2:])]
 
 
 def test_repeated_identical_passages_get_distinct_ids():
@@ -160,4 +161,4 @@ def test_max_chars_below_minimum_is_refused():
 def test_table_of_contents_lists_are_not_passages_but_reference_lists_are():
     note = ("# Index\n- [Sharding](#sharding)\n    - [Federation](#federation)\n- [Caching](./caching.md)\n\n"
             "# Reading\n- [Kafka docs](https://kafka.apache.org/documentation/)\n")
-    assert [p.heading for p in split_note("n.md", note)] == [("Reading",)]
+    assert [p.heading for p in split_note("n.md", note)] == [("Index", "Reading")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import write_notes
 
-from ingest import Config, IndexCorrupt, ingest, read_index, read_manifest
+from ingest import SCHEME, Config, IndexCorrupt, ingest, read_index, read_manifest
 
 NOTES = {"caching.md": "# Caching\n\nLRU evicts the least recently used entry.\n"}
 
@@ -60,7 +60,7 @@ def test_the_manifest_says_why_an_encoder_cannot_use_the_index(small: Config):
     manifest = read_manifest(small.index_dir)
     assert manifest.unusable_with("fake-hash-64", 64) is None
     assert manifest.unusable_with("other-model", 64) == (
-        "index built with 'fake-hash-64' (heading-path+text/1), encoder is 'other-model' (heading-path+text/1)")
+        f"index built with 'fake-hash-64' ({SCHEME}), encoder is 'other-model' ({SCHEME})")
     assert manifest.unusable_with("fake-hash-64", 384) == "index has 64 dims, 'fake-hash-64' gives 384"
 
 

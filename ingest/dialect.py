@@ -1,0 +1,115 @@
+"""Markdown as people write it beyond CommonMark: Obsidian vaults (front matter, [[wikilinks]],
+![[embeds]], > [!callouts], #tags) and docs folders (GitBook {% hint %}, Hugo {{< shortcodes >}}).
+
+Passages keep the Markdown as written; what is embedded and searched reads a wikilink as its text
+and drops embeds, shortcodes and callout markers, which are markup, not words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import yaml
+
+MAX_FRONT_MATTER_CHARS = 20_000  # YAML beyond this is not read: a note's header, not a data file
+
+# Linear over any note: every scan stops at the next bracket, brace or line end, and is bounded.
+WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#]{1,300})?(#[^\[\]\n|]{0,300})?(?:\|([^\[\]\n]{0,300}))?\]\]")
+SHORTCODE = re.compile(r"\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\}")
+_EMBED_URL = re.compile(r"""\{%\s*embed\s+url\s*=\s*["']([^"'\s]{1,2000})["']""")
+CALLOUT = re.compile(r"^([ \t]*>[ \t]*)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]?", re.MULTILINE)
+SHORTCODE_LINE = re.compile(r"\A(?:[ \t]*(?:\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\})[ \t]*\n?)+\Z")
+
+
+@dataclass(frozen=True)
+class NoteMeta:
+    """What a note's front matter says about it."""
+    title: str = ""
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+def read_front_matter(yaml_text: str) -> NoteMeta:
+    """title, aliases and tags from YAML front matter; anything malformed reads as nothing."""
+    if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
+        return NoteMeta()
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError:
+        return NoteMeta()
+    if not isinstance(data, dict):
+        return NoteMeta()
+    title = data.get("title")
+    return NoteMeta(title=" ".join(str(title).split())[:200] if isinstance(title, (str, int, float)) else "",
+                    aliases=_strings(data.get("aliases") or data.get("alias")),
+                    tags=tuple(t.lstrip("#") for t in _strings(data.get("tags") or data.get("tag"))))
+
+
+def searchable(text: str) -> str:
+    """The words of Markdown, as embedded and searched: [[note|alias]] reads 'alias', [[note]] reads
+    'note', embeds and shortcodes are dropped (an embed's URL stays), callout markers too."""
+    text = WIKILINK.sub(_wikilink_words, text)
+    text = SHORTCODE.sub(lambda m: f" {_EMBED_URL.match(m.group()).group(1)} " if _EMBED_URL.match(m.group())
+                         else " ", text)
+    return CALLOUT.sub(lambda m: m.group(1), text)
+
+
+def for_display(text: str) -> str:
+    """Markdown a renderer understands: a wikilink becomes a link to a note (scheme 'note:'), an embed
+    a mention of what it embeds, a callout a bold label, and shortcodes go."""
+    def link(match: re.Match) -> str:
+        target = (match.group(2) or "").strip()
+        if match.group(1):
+            return f"*(embedded: {PurePosixPath(target).name})*" if target else ""
+        shown = _wikilink_words(match).strip()
+        if not target:
+            return shown
+        return f"[{shown}](<note:{target.replace('<', '').replace('>', '')}>)"
+    text = WIKILINK.sub(link, text)
+    text = SHORTCODE.sub(lambda m: _EMBED_URL.match(m.group()).group(1) if _EMBED_URL.match(m.group()) else "", text)
+    return CALLOUT.sub(lambda m: f"{m.group(1)}**{m.group(2).capitalize()}:** ", text)
+
+
+def note_targets(text: str) -> list[str]:
+    """The notes a text links to with [[wikilinks]] (not embeds), as written, without headings."""
+    return list(dict.fromkeys(m.group(2).strip() for m in WIKILINK.finditer(text)
+                              if not m.group(1) and m.group(2) and m.group(2).strip()))
+
+
+def resolve_note(target: str, docs: list[str]) -> str | None:
+    """The doc a wikilink target names, as Obsidian finds it: the path, then the path's end, then the
+    file name anywhere ('thoughts/CAP Theorem' -> 'content/thoughts/CAP Theorem.md')."""
+    wanted = target.strip().lower().removesuffix(".md")
+    stems = {doc: doc.lower().rsplit(".", 1)[0] for doc in docs}
+    for doc, stem in stems.items():
+        if stem == wanted:
+            return doc
+    for doc, stem in stems.items():
+        if stem.endswith("/" + wanted):
+            return doc
+    name = PurePosixPath(wanted).name
+    return next((doc for doc, stem in stems.items() if PurePosixPath(stem).name == name), None)
+
+
+def is_only_shortcodes(text: str) -> bool:
+    """A block that is nothing but {% endhint %}-style markers."""
+    return bool(SHORTCODE_LINE.match(text))
+
+
+def _wikilink_words(match: re.Match) -> str:
+    if match.group(1):
+        return ""  # an embed: an image or a whole note, not words of this one
+    target, heading, alias = match.group(2), match.group(3), match.group(4)
+    if alias and alias.strip():
+        return alias.strip()
+    name = PurePosixPath((target or "").strip()).name if target else ""
+    return " ".join(filter(None, [name, (heading or "").lstrip("#").strip()]))
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")] if "," in value else [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(" ".join(str(v).split())[:100] for v in value[:50] if isinstance(v, (str, int, float)) and str(v).strip())

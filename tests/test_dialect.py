@@ -1,0 +1,92 @@
+"""Markdown as people write it: Obsidian vaults and GitBook/Hugo docs folders."""
+from __future__ import annotations
+
+import pytest
+
+from ask.render import inline_html, note_html
+from ingest import passage_document, split_note
+from ingest.dialect import note_targets, read_front_matter, resolve_note, searchable
+
+VAULT_NOTE = """---
+title: "CAP Theorem"
+aliases:
+  - Brewer's theorem
+tags:
+  - seed
+  - distributed
+---
+CAP says you pick two of [[thoughts/consistency|Consistency]], availability and partition tolerance.
+
+![[thoughts/images/cap.png]]
+
+See [[Raft]] and [[thoughts/PBFT#Checkpoints]] for consensus.
+
+> [!info] Heads up
+> Partitions happen.
+
+#distributed #seed
+"""
+
+
+def test_front_matter_title_is_the_notes_top_heading_and_is_not_indexed_as_text():
+    passages = split_note("content/thoughts/cap.md", VAULT_NOTE)
+    assert {p.heading for p in passages} == {("CAP Theorem",)}
+    assert all("title:" not in p.text and "---" not in p.text for p in passages)
+    assert passages[0].aliases == ("Brewer's theorem",) and passages[0].tags == ("seed", "distributed")
+    assert passage_document(passages[0]).startswith("CAP Theorem (Brewer's theorem)\n")
+
+
+def test_wikilinks_read_as_their_text_and_are_kept_as_links_to_notes():
+    passages = split_note("cap.md", VAULT_NOTE)
+    document = "\n".join(passage_document(p) for p in passages)
+    assert "you pick two of Consistency, availability" in document
+    assert "See Raft and PBFT Checkpoints for consensus." in document
+    assert "[[" not in document and "thoughts/" not in document
+    assert [t for p in passages for t in p.related] == ["thoughts/consistency", "Raft", "thoughts/PBFT"]
+    assert all(not link.url.startswith("thoughts") for p in passages for link in p.links)  # never web links
+
+
+def test_embeds_callout_markers_and_shortcodes_are_not_words():
+    assert searchable("a ![[images/x.png]] b") == "a  b"
+    assert searchable("> [!warning]+ Careful\n> text") == "> Careful\n> text"
+    assert searchable('{% hint style="info" %}\nUse it.\n{% endhint %}') == " \nUse it.\n "
+    assert searchable('{% embed url="https://youtu.be/x" %}') == " https://youtu.be/x "
+    assert searchable("{{< ref \"page.md\" >}} and {{% notice tip %}}") == "  and  "
+
+
+def test_a_block_of_only_shortcodes_is_not_a_passage():
+    note = '# Streams\n\n{% hint style="info" %}\n\nStreams keep messages.\n\n{% endhint %}\n'
+    assert [p.text for p in split_note("streams.md", note)] == ["Streams keep messages."]
+
+
+def test_wikilinks_render_as_links_to_notes_never_as_web_links():
+    html = inline_html("see [[thoughts/CAP Theorem|CAP]] and [[Raft]]")
+    assert html == ('see <span class="note-link" title="note: thoughts/CAP Theorem">CAP</span> and '
+                    '<span class="note-link" title="note: Raft">Raft</span>')
+
+
+def test_callouts_and_embeds_render_as_words():
+    html = note_html("> [!info] Heads up\n> text\n\n![[img.png]]")
+    assert "<strong>Info:</strong> Heads up" in html and "embedded: img.png" in html and "<img" not in html
+
+
+@pytest.mark.parametrize("yaml_text, expected", [
+    ("title: X\naliases: [a, b]\ntags: '#t1, t2'", ("X", ("a", "b"), ("t1", "t2"))),
+    ("title: [not, a, string]\ntags: 5", ("", (), ())),
+    ("just a string", ("", (), ())),
+    ("title: 'unclosed", ("", (), ())),
+    ("a: &x [1]\nb: *x\ntitle: ok", ("ok", (), ())),
+    ("title: " + "x" * 30_000, ("", (), ())),
+])
+def test_front_matter_reads_what_it_can_and_nothing_else(yaml_text, expected):
+    meta = read_front_matter(yaml_text)
+    assert (meta.title, meta.aliases, meta.tags) == expected
+
+
+def test_wikilink_targets_resolve_the_way_obsidian_finds_them():
+    docs = ["content/thoughts/CAP Theorem.md", "content/thoughts/Raft.md", "other/Raft.md"]
+    assert resolve_note("thoughts/CAP Theorem", docs) == "content/thoughts/CAP Theorem.md"
+    assert resolve_note("cap theorem", docs) == "content/thoughts/CAP Theorem.md"
+    assert resolve_note("other/Raft", docs) == "other/Raft.md"
+    assert resolve_note("Missing", docs) is None
+    assert note_targets("[[a]] ![[b.png]] [[a|again]] [[#local]]") == ["a"]
