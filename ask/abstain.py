@@ -4,7 +4,7 @@
 2. Unknown terms: a question with a name or a rare word that the notes never use (TLS, PACELC,
    idempotent, jitter) must clear a higher bar: the notes may cover the topic around it, not the thing asked.
 3. Quantities: "how many partitions…" is answered only by a quote that states a number.
-Thresholds are calibrated by bench/calibrate.py on questions other than the dev sets; see docs/quality.md.
+Thresholds are ask.tuning's, chosen by bench.levers; see docs/quality.md.
 """
 from __future__ import annotations
 
@@ -14,15 +14,9 @@ from dataclasses import dataclass
 
 from wordfreq import zipf_frequency
 
-from .retrieve import Hit
 from .terms import STOPWORDS, tokens, words
+from .tuning import Tuning
 from .vocabulary import Vocabulary
-
-ANSWER_PASSAGES = 3         # the passages an answer quotes from, and whose evidence counts
-MIN_ANSWERABILITY = 0.475
-COVERAGE_BONUS = 0.3        # how much holding the question's words adds to answerability
-UNKNOWN_TERM_PENALTY = 0.3  # a name or rare word the notes never use takes this off answerability
-RARE_ZIPF = 3.0             # rarer than once in a million English words (wordfreq's Zipf scale)
 
 _SENTENCE_END = re.compile(r"(?<=[.?!:;])\s+")
 _QUANTITY = re.compile(
@@ -36,12 +30,12 @@ thirty forty fifty hundred hundreds thousand thousands million millions billion 
 half double twice once""".split())
 
 
-def answerability(hits: Sequence[Hit]) -> float:
+def answerability(hits: Sequence, tuning: Tuning = Tuning()) -> float:
     """How plausibly the best passages answer: the closest sentence's cosine, plus word coverage."""
     if not hits:
         return 0.0
-    top = hits[:ANSWER_PASSAGES]
-    return max(h.unit for h in top) + COVERAGE_BONUS * max(h.coverage for h in top)
+    top = hits[:tuning.answer_passages]
+    return max(h.unit for h in top) + tuning.coverage_bonus * max(h.coverage for h in top)
 
 
 def names(question: str) -> list[str]:
@@ -61,16 +55,16 @@ def names(question: str) -> list[str]:
     return found
 
 
-def rare_words(question: str) -> list[str]:
-    """Lower-case words rarer in English than RARE_ZIPF: the technical terms of a question
+def rare_words(question: str, rare_zipf: float = Tuning.rare_zipf) -> list[str]:
+    """Lower-case words rarer in English than rare_zipf: the technical terms of a question
     ("idempotent", "jitter", "anycast"), not the everyday words of a paraphrase ("avoiding", "bunch")."""
     return [t for t in tokens(question) if t.islower() and len(t) >= 3 and t.isalpha()
-            and zipf_frequency(t, "en") < RARE_ZIPF]
+            and zipf_frequency(t, "en") < rare_zipf]
 
 
-def unknown_terms(question: str, vocabulary: Vocabulary) -> list[str]:
+def unknown_terms(question: str, vocabulary: Vocabulary, rare_zipf: float = Tuning.rare_zipf) -> list[str]:
     """Names and rare words of the question that the notes never use, typos of their words aside."""
-    specific = names(question) + rare_words(question)
+    specific = names(question) + rare_words(question, rare_zipf)
     return list(dict.fromkeys(term for term in specific if not vocabulary.knows(term)))
 
 
@@ -88,12 +82,13 @@ class Coverage:
     answerability: float
     unknown_terms: tuple[str, ...] = ()  # names and rare words of the question that the notes never use
     number_missing: bool = False         # a "how many" question whose quotes state no number
+    penalty: float = 0.0                 # taken off answerability for the unknown terms
 
     @property
     def score(self) -> float:
-        return self.answerability - (UNKNOWN_TERM_PENALTY if self.unknown_terms else 0.0)
+        return self.answerability - (self.penalty if self.unknown_terms else 0.0)
 
-    def reason(self, threshold: float = MIN_ANSWERABILITY) -> str | None:
+    def reason(self, threshold: float = Tuning.min_answerability) -> str | None:
         """Why the notes don't cover the question, or None when they do."""
         if self.score < threshold:
             if self.unknown_terms:
@@ -104,10 +99,12 @@ class Coverage:
         return None
 
 
-def assess(question: str, hits: Sequence[Hit], quotes: Sequence[str], vocabulary: Vocabulary) -> Coverage:
+def assess(question: str, hits: Sequence, quotes: Sequence[str], vocabulary: Vocabulary,
+           tuning: Tuning = Tuning()) -> Coverage:
     """question: what the person typed in this turn; quotes: the sentences the answer would quote."""
-    return Coverage(answerability(hits), tuple(unknown_terms(question, vocabulary)),
-                    asks_for_quantity(question) and not any(states_quantity(q) for q in quotes))
+    return Coverage(answerability(hits, tuning), tuple(unknown_terms(question, vocabulary, tuning.rare_zipf)),
+                    asks_for_quantity(question) and not any(states_quantity(q) for q in quotes),
+                    tuning.unknown_term_penalty)
 
 
 def _listed(items: Sequence[str], most: int = 3) -> str:

@@ -1,28 +1,31 @@
 """Compose an answer from retrieved passages: quoted sentences with citations, or an honest 'not covered'."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
-import numpy as np
+from ingest import Link, unique_links
 
-from ingest import IndexData, Link
-from ingest.links import unique_links
+from .abstain import Coverage
+from .retrieve import Evidence, Hit
+from .terms import words
+from .tuning import Tuning
 
-from .abstain import ANSWER_PASSAGES, Coverage
-from .retrieve import Hit
-from .terms import terms
-
-MAX_QUOTES = 4
-QUOTE_MARGIN = 0.75     # a quote must score at least this share of the best quote
-QUOTE_WORDS = 0.3       # a quote's score: its cosine, plus this times the question words it holds,
-QUOTE_PASSAGE = 0.5     # plus this times its passage's retrieval score
+_URL = re.compile(r"https?://\S{1,2000}|www\.\S{1,2000}")
+_LINK_MARKUP = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
+_ATTRIBUTION = re.compile(r"\A\W{0,5}(?:source|sources|reference|references|ref|refs|via|h/t|hat tip|credit|credits|"
+                          r"see also|read more|more info|further reading|docs|documentation|link|links|from)\b",
+                          re.IGNORECASE)
+ASKS_FOR_LINKS = frozenset("link links url urls docs doc documentation reference references source sources "
+                           "website site page read article".split())
 
 
 @dataclass(frozen=True)
 class Quote:
-    text: str    # a sentence, bullet or row, verbatim from the note
+    text: str    # a sentence, bullet, row or code block, verbatim from the note
     source: int  # 1-based number of the cited passage in Answer.sources
     line: int
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,18 @@ class Answer:
     notice: str = ""                # e.g. "your question was cut to 1,000 characters"
     reason: str = ""                # why the notes don't cover it, when abstained
     coverage: Coverage | None = None  # the evidence the decision to answer was made on
+    searched: str = ""              # what was searched, when it differs from the question (a follow-up)
     latency_ms: float = field(default=0.0, compare=False)
 
     @property
     def links(self) -> tuple[Link, ...]:
-        """Deduplicated links of the cited passages (of the nearest ones when abstaining)."""
+        """Deduplicated links of the cited passages (none when abstaining)."""
         cited = self.sources if not self.abstained else ()
         return unique_links(link for hit in cited for link in hit.passage.links)
 
-    def judged(self, coverage: Coverage) -> "Answer":
+    def judged(self, coverage: Coverage, threshold: float) -> "Answer":
         """This answer with its evidence; declined ("not in your notes", and why) if the evidence falls short."""
-        reason = coverage.reason()
+        reason = coverage.reason(threshold)
         if reason is None or self.abstained:
             return replace(self, coverage=coverage)
         return replace(self, coverage=coverage, abstained=True, reason=reason, quotes=(), sources=())
@@ -58,33 +62,44 @@ class Answer:
         return "\n".join(f"{q.text} [{q.source}]" for q in self.quotes)
 
 
-def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], data: IndexData,
-                   unit_terms: list[frozenset[str]]) -> Answer:
-    """Quote the sentences that best answer; whether to answer at all is ask.abstain's call.
-    unit_terms: the content words of every unit, in index order (Retriever.unit_terms)."""
+def is_context(text: str) -> bool:
+    """A line that frames an answer rather than giving one: only links, an attribution
+    ("Source: …", "Reference: …") or a short label ending in a colon."""
+    plain = _URL.sub(" ", _LINK_MARKUP.sub(r"\1", text))
+    said = [w for w in words(plain) if any(c.isalpha() for c in w)]
+    if _URL.search(text) or _LINK_MARKUP.search(text):
+        if len(said) <= 3 or _ATTRIBUTION.match(plain):
+            return True
+    if _ATTRIBUTION.match(plain) and ":" in plain[:40]:
+        return True
+    return text.rstrip().endswith(":") and len(said) <= 8
+
+
+def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) -> Answer:
+    """Quote the sentences that best answer, from the evidence of the best passages; whether to
+    answer at all is ask.abstain's call."""
     if not hits:
         return Answer(question, abstained=True, reason="Your notes are empty.")
-    wanted = set(terms(question))
-    candidates = []  # (score, hit rank, unit)
-    for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
-        start, end = data.passage_units(hit.row)
-        if start == end:
-            continue
-        similarity = data.unit_vectors[start:end] @ query_vector
-        for unit, sim, held in zip(hit.passage.units, similarity, unit_terms[start:end]):
-            overlap = len(wanted & held) / len(wanted) if wanted else 0.0
-            candidates.append((float(sim) + QUOTE_WORDS * overlap + QUOTE_PASSAGE * hit.score, rank, unit))
+    wants_links = not ASKS_FOR_LINKS.isdisjoint(words(question))
+    candidates: list[tuple[float, int, Evidence]] = []  # (score, hit rank, evidence)
+    for rank, hit in enumerate(hits[:tuning.answer_passages]):
+        for evidence in hit.evidence:
+            score = evidence.similarity + tuning.quote_words * evidence.overlap + tuning.quote_passage * hit.score
+            if not wants_links and is_context(evidence.unit.text):
+                score -= tuning.context_penalty
+            candidates.append((score, rank, evidence))
     if not candidates:
+        top = hits[0].passage
         return Answer(question, abstained=False, sources=tuple(hits[:1]), hits=tuple(hits),
-                      quotes=(Quote(hits[0].passage.text, 1, hits[0].passage.lines[0]),))
+                      quotes=(Quote(top.text, 1, top.lines[0]),))
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0][0]
-    chosen = [c for c in candidates if c[0] >= best * QUOTE_MARGIN][:MAX_QUOTES]
+    chosen = [c for c in candidates if c[0] >= best * tuning.quote_margin][:tuning.max_quotes]
     chosen += _answers_to_quoted_questions(chosen, hits)
-    chosen.sort(key=lambda c: (c[1], c[2].line))  # in note order, passage by passage
+    chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
     number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
-    quotes = tuple(Quote(unit.text, number[rank], unit.line) for _, rank, unit in chosen)
+    quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
 
@@ -92,16 +107,16 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: list[Hit], dat
 def _answers_to_quoted_questions(chosen: list, hits: list[Hit]) -> list:
     """Notes often write a question and answer it in the same bullet or paragraph
     ("How Kafka handle offset? Manage message position consumed in a partition"): quote the answer too."""
-    quoted = {(rank, unit.line, unit.text) for _, rank, unit in chosen}
+    quoted = {(rank, e.unit.line, e.unit.text) for _, rank, e in chosen}
     extra = []
-    for score, rank, unit in chosen:
-        units = hits[rank].passage.units
-        i = units.index(unit)
-        if not unit.text.endswith("?") or i + 1 == len(units):
+    for score, rank, evidence in chosen:
+        units = hits[rank].evidence
+        i = next(j for j, e in enumerate(units) if e.unit == evidence.unit)
+        if not evidence.unit.text.endswith("?") or i + 1 == len(units):
             continue
         after = units[i + 1]
-        key = (rank, after.line, after.text)
-        if after.line == unit.line and not after.text.endswith("?") and key not in quoted:
+        key = (rank, after.unit.line, after.unit.text)
+        if after.unit.line == evidence.unit.line and not after.unit.text.endswith("?") and key not in quoted:
             extra.append((score, rank, after))
             quoted.add(key)
     return extra

@@ -14,6 +14,7 @@ from .answer import Answer, compose_answer
 from .followup import standalone_question
 from .retrieve import Retriever
 from .terms import terms
+from .tuning import Tuning
 
 
 class QuestionError(ValueError):
@@ -28,9 +29,9 @@ class Asker:
     """Answers from the last good index; reingest() swaps in the new one in a single assignment,
     so a question asked during a re-ingest is answered from the old index, never a mix."""
 
-    def __init__(self, config: Config, encoder: Encoder, data: IndexData):
-        self.config, self.encoder = config, encoder
-        self._current = (data, Retriever(data))
+    def __init__(self, config: Config, encoder: Encoder, data: IndexData, tuning: Tuning = Tuning()):
+        self.config, self.encoder, self.tuning = config, encoder, tuning
+        self._current = (data, Retriever(data, tuning))
         self._note_hashes = NoteHashes()
         self._status: tuple[float, str] = (0.0, "")
 
@@ -89,10 +90,11 @@ class Asker:
         vector = self.encoder.encode_query(search_text)
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
         word_text = question if search_text != question and terms(question) else search_text
-        hits = retriever.search(word_text, vector, self.config.top_k)
-        answer = compose_answer(search_text, vector, hits, data, retriever.unit_terms)
-        answer = answer.judged(assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary))
-        return replace(answer, question=question, notice=notice,
+        hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
+        answer = compose_answer(search_text, hits, self.tuning)
+        coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)
+        answer = answer.judged(coverage, self.tuning.min_answerability)
+        return replace(answer, question=question, notice=notice, searched=search_text if search_text != question else "",
                        latency_ms=(time.perf_counter() - started) * 1000)
 
     def reingest(self, on_progress: Callable[[int, int, str], None] | None = None,
@@ -100,7 +102,7 @@ class Asker:
         """Update the index from the notes and switch to it once complete; raises IngestBusy."""
         report = ingest(self.config, self.encoder, rebuild=rebuild, on_progress=on_progress)
         if report.data.manifest.generation != self.data.manifest.generation:  # new, or written by the CLI
-            self._current = (report.data, Retriever(report.data))
+            self._current = (report.data, Retriever(report.data, self.tuning))
         self._status = (0.0, "")
         return report
 

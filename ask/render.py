@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import unquote
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from ingest import Link, is_web_url, new_parser
+from ingest import Link, for_display, is_web_url, new_parser
 
 from .answer import Answer
 from .retrieve import Hit
@@ -36,12 +37,12 @@ def question_html(question: str) -> str:
 
 def note_html(markdown: str) -> str:
     """A note's Markdown rendered: emphasis, lists, code, tables; nothing from it runs."""
-    return _one_block(_renderer().render(markdown))
+    return _one_block(_renderer().render(for_display(markdown)))
 
 
 def inline_html(markdown: str) -> str:
     """One sentence, bullet or row of a note, rendered inline."""
-    return _one_block(_renderer().renderInline(markdown))
+    return _one_block(_renderer().renderInline(for_display(markdown)))
 
 
 def link_html(link: Link) -> str:
@@ -146,7 +147,11 @@ def _link_open(tokens, idx, options, env) -> str:
     href = tokens[idx].attrGet("href") or ""
     live = is_web_url(href)
     env.setdefault("open_links", []).append(live)  # links do not nest, but a stack costs nothing
-    return f'<a href="{escape(href)}" {LINK_ATTRIBUTES}>' if live else '<span class="link">'
+    if live:
+        return f'<a href="{escape(href)}" {LINK_ATTRIBUTES}>'
+    if href.startswith("note:"):  # a [[wikilink]]: a note of the folder, never a web page
+        return f'<span class="note-link" title="note: {escape(unquote(href[5:]))}">'
+    return '<span class="link">'
 
 
 def _link_close(tokens, idx, options, env) -> str:

@@ -1,70 +1,81 @@
-"""Hybrid retrieval: dense cosine from FAISS, sentence-level similarity and question-word coverage, fused."""
+"""Hybrid retrieval: dense cosine from FAISS, the closest sentence's cosine and the question's words,
+fused; each hit carries its evidence (every sentence's cosine and word overlap), so what comes after
+retrieval needs the hits, not the index."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import faiss
 import numpy as np
 
-from ingest import IndexData, Passage, passage_document
+from ingest import IndexData, Passage, Unit, passage_document, searchable
 
+from .lexical import LexicalIndex
 from .terms import terms
+from .tuning import Tuning
 from .vocabulary import Vocabulary
 
-# Weights of the fused score; docs/quality.md shows what each lever gained or lost on the dev sets.
-DENSE_WEIGHT = 1.0     # question vs passage (heading path + text)
-UNIT_WEIGHT = 0.5      # question vs the passage's best sentence or bullet
-COVERAGE_WEIGHT = 0.4  # share of the question's content words found in the passage
+
+@dataclass(frozen=True)
+class Evidence:
+    unit: Unit
+    similarity: float  # cosine of the question and this sentence, bullet or row
+    overlap: float     # share of the question's words it holds
 
 
 @dataclass(frozen=True)
 class Hit:
     passage: Passage
-    row: int         # the passage's row in the index
-    score: float     # fused score that sets the rank
-    dense: float     # cosine similarity of question and passage
-    unit: float      # cosine similarity of question and the passage's best sentence or bullet
-    coverage: float  # share of the question's content words found in the passage
+    row: int          # the passage's row in the index
+    score: float      # fused score that sets the rank
+    dense: float      # cosine similarity of question and passage
+    unit: float       # cosine similarity of question and the passage's closest unit
+    coverage: float   # the lexical score (Tuning.lexical), in [0, 1]
+    evidence: tuple[Evidence, ...] = ()  # the passage's units, in note order
 
 
 class Retriever:
     """Built once per loaded index; search() costs about a millisecond on a thousand passages."""
 
-    def __init__(self, data: IndexData):
-        self.data = data
+    def __init__(self, data: IndexData, tuning: Tuning = Tuning()):
+        self.data, self.tuning = data, tuning
         self.dense = faiss.IndexFlatIP(data.vectors.shape[1])
-        self.dense.add(np.ascontiguousarray(data.vectors))
+        self.dense.add(np.ascontiguousarray(data.vectors, dtype=np.float32))
         self.unit_owner = np.repeat(np.arange(len(data.passages)), np.diff(data.unit_starts))
-        self.unit_terms = [frozenset(terms(u.text)) for p in data.passages for u in p.units]
+        self.unit_terms = [frozenset(terms(searchable(u.text))) for p in data.passages for u in p.units]
         documents = [passage_document(p) for p in data.passages]
-        postings: dict[str, list[int]] = {}
-        for row, document in enumerate(documents):
-            for term in set(terms(document)):
-                postings.setdefault(term, []).append(row)
-        self.postings = {term: np.array(rows) for term, rows in postings.items()}
+        self.lexical = LexicalIndex([terms(document) + terms(" ".join(p.tags))
+                                     for document, p in zip(documents, data.passages)])
         self.vocabulary = Vocabulary(documents)
 
-    def search(self, question: str, query_vector: np.ndarray, k: int = 10) -> list[Hit]:
+    def search(self, question: str, query_vector: np.ndarray, k: int = 10,
+               words: Sequence[str] | None = None) -> list[Hit]:
+        """The k best passages; words: the question's content words when they are not its own
+        (a follow-up's new words), else terms(question)."""
         n = len(self.data.passages)
         if n == 0:
             return []
-        dense_scores, rows = self.dense.search(query_vector.reshape(1, -1), n)
+        wanted = list(words) if words is not None else terms(question)
+        dense_scores, rows = self.dense.search(query_vector.reshape(1, -1).astype(np.float32), n)
         dense = np.empty(n, np.float32)
         dense[rows[0]] = dense_scores[0]
-        unit = np.zeros(n, np.float32)
-        if len(self.data.unit_vectors):
-            np.maximum.at(unit, self.unit_owner, self.data.unit_vectors @ query_vector)
-        coverage = self._coverage(set(terms(question)))
-        fused = DENSE_WEIGHT * dense + UNIT_WEIGHT * unit + COVERAGE_WEIGHT * coverage
+        unit_similarity = self.data.unit_vectors @ query_vector if len(self.data.unit_vectors) else np.zeros(0)
+        unit = np.full(n, -1.0, np.float32)
+        if len(unit_similarity):
+            np.maximum.at(unit, self.unit_owner, unit_similarity)
+        unit[unit == -1.0] = 0.0
+        lexical = self.lexical.scores(wanted, self.tuning.lexical)
+        t = self.tuning
+        fused = t.dense_weight * dense + t.unit_weight * unit + t.lexical_weight * lexical
         order = np.argsort(-fused, kind="stable")[:k]
+        wanted_set = set(wanted)
         return [Hit(self.data.passages[i], int(i), float(fused[i]), float(dense[i]), float(unit[i]),
-                    float(coverage[i])) for i in order]
+                    float(lexical[i]), self._evidence(int(i), unit_similarity, wanted_set)) for i in order]
 
-    def _coverage(self, wanted: set[str]) -> np.ndarray:
-        """Share of the wanted words each passage holds, from the postings: no loop over passages."""
-        held = np.zeros(len(self.data.passages), np.float32)
-        for term in wanted:
-            rows = self.postings.get(term)
-            if rows is not None:
-                held[rows] += 1.0
-        return held / len(wanted) if wanted else held
+    def _evidence(self, row: int, similarity: np.ndarray, wanted: set[str]) -> tuple[Evidence, ...]:
+        start, end = self.data.passage_units(row)
+        units = self.data.passages[row].units
+        return tuple(Evidence(u, float(similarity[start + j]),
+                              len(wanted & self.unit_terms[start + j]) / len(wanted) if wanted else 0.0)
+                     for j, u in enumerate(units))

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ask import Asker, Coverage
-from ask.abstain import (MIN_ANSWERABILITY, UNKNOWN_TERM_PENALTY, asks_for_quantity, names, rare_words,
+from ask.tuning import Tuning
+from ask.abstain import (asks_for_quantity, names, rare_words,
                          states_quantity, unknown_terms)
 from ask.render import answer_html
 from ask.vocabulary import Vocabulary
@@ -67,14 +68,17 @@ def test_a_number_is_digits_or_a_number_word(text, states):
     assert states_quantity(text) is states
 
 
+MIN_ANSWERABILITY, PENALTY = Tuning.min_answerability, Tuning.unknown_term_penalty
+
+
 def test_coverage_reasons_name_what_is_missing():
     assert Coverage(MIN_ANSWERABILITY).reason() is None
     assert Coverage(MIN_ANSWERABILITY - 0.01).reason() == "Nothing in them is close to the question."
-    unknown = Coverage(MIN_ANSWERABILITY + UNKNOWN_TERM_PENALTY - 0.01, ("TLS", "cipher"))
+    unknown = Coverage(MIN_ANSWERABILITY + PENALTY - 0.01, ("TLS", "cipher"), penalty=PENALTY)
     assert unknown.reason() == "They never mention TLS or cipher."
-    many = Coverage(0.0, ("a1", "b2", "c3", "d4", "e5"))
+    many = Coverage(0.0, ("a1", "b2", "c3", "d4", "e5"), penalty=PENALTY)
     assert many.reason() == "They never mention a1, b2, c3 and 2 more."
-    assert Coverage(MIN_ANSWERABILITY + UNKNOWN_TERM_PENALTY + 0.01, ("TLS",)).reason() is None  # strong evidence wins
+    assert Coverage(MIN_ANSWERABILITY + PENALTY + 0.01, ("TLS",), penalty=PENALTY).reason() is None  # strong wins
     assert Coverage(0.9, number_missing=True).reason() == "The closest passages give no number for this."
 
 

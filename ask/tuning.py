@@ -1,0 +1,38 @@
+"""Every constant the read side was tuned with, in one record: bench.levers varies them, one at a
+time, on the tuning question sets, and reports the choice on folders that played no part in it
+(docs/quality.md). The defaults are the values chosen."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class Tuning:
+    # Retrieval: a passage's score fuses these signals.
+    dense_weight: float = 1.0          # question vs passage (heading path + text)
+    unit_weight: float = 0.5           # question vs the passage's closest sentence, bullet or row
+    lexical_weight: float = 0.4        # how well the passage holds the question's words (see lexical)
+    lexical: str = "coverage"          # "coverage": share of the words; "idf": share weighted by rarity; "bm25"
+    # Answer: which sentences of the best passages are quoted.
+    answer_passages: int = 3           # passages an answer may quote, and whose evidence counts
+    max_quotes: int = 4
+    quote_margin: float = 0.75         # a quote scores at least this share of the best quote
+    quote_words: float = 0.3           # a quote's score: cosine + this x question words it holds...
+    quote_passage: float = 0.5         # ... + this x its passage's retrieval score
+    context_penalty: float = 0.0       # a link-only, label or attribution line scores this much less
+    # Abstention: when to say the notes don't cover a question.
+    min_answerability: float = 0.475   # closest sentence's cosine + coverage_bonus x word coverage
+    coverage_bonus: float = 0.3
+    unknown_term_penalty: float = 0.3  # a name or rare word the notes never use takes this off
+    rare_zipf: float = 3.0             # "rare": less common in English than this (wordfreq's Zipf scale)
+
+    def __post_init__(self) -> None:
+        if self.lexical not in ("coverage", "idf", "bm25"):
+            raise ValueError(f"lexical must be 'coverage', 'idf' or 'bm25', got {self.lexical!r}")
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, (int, float)) and value < 0:
+                raise ValueError(f"{spec.name} must not be negative, got {value!r}")
+
+    def with_(self, **changes) -> "Tuning":
+        return replace(self, **changes)
