@@ -39,6 +39,8 @@ class Answer:
     reason: str = ""                # why the notes don't cover it, when abstained
     coverage: Coverage | None = None  # the evidence the decision to answer was made on
     searched: str = ""              # what was searched, when it differs from the question (a follow-up)
+    weak: bool = False              # answered, but the evidence is close to the bar: the page says so
+    suggestion: str = ""            # the question spelt as the notes spell it, when it was not
     latency_ms: float = field(default=0.0, compare=False)
 
     @property
@@ -47,11 +49,14 @@ class Answer:
         cited = self.sources if not self.abstained else ()
         return unique_links(link for hit in cited for link in hit.passage.links)
 
-    def judged(self, coverage: Coverage, threshold: float) -> "Answer":
-        """This answer with its evidence; declined ("not in your notes", and why) if the evidence falls short."""
+    def judged(self, coverage: Coverage, threshold: float, weak_band: float = 0.0) -> "Answer":
+        """This answer with its evidence: declined ("not in your notes", and why) if the evidence falls
+        short, marked weak if it only just clears the bar."""
         reason = coverage.reason(threshold)
-        if reason is None or self.abstained:
+        if self.abstained:
             return replace(self, coverage=coverage)
+        if reason is None:
+            return replace(self, coverage=coverage, weak=coverage.score < threshold + weak_band)
         return replace(self, coverage=coverage, abstained=True, reason=reason, quotes=(), sources=())
 
     @property

@@ -93,8 +93,9 @@ class Asker:
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
         coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)
-        answer = answer.judged(coverage, self.tuning.min_answerability)
+        answer = answer.judged(coverage, self.tuning.min_answerability, self.tuning.weak_band)
         return replace(answer, question=question, notice=notice, searched=search_text if search_text != question else "",
+                       suggestion=retriever.vocabulary.suggest(question) or "",
                        latency_ms=(time.perf_counter() - started) * 1000)
 
     def reingest(self, on_progress: Callable[[int, int, str], None] | None = None,

@@ -1,21 +1,49 @@
-"""Example questions drawn from the notes' own topics, so the first click already finds something."""
+"""Example questions that the notes answer well: drawn from their headings, each one asked, and only
+those answered clearly (not refused, not a weak match) kept, from as many notes as possible."""
 from __future__ import annotations
 
-from ingest import IndexData
+from .asker import Asker
+
+# Headings that name a part of a note, not a topic: a question about them answers nothing.
+GENERIC = frozenset({
+    "question", "questions", "question to answer", "questions to answer", "notes", "note", "overview", "intro",
+    "introduction", "summary", "todo", "to do", "references", "reference", "links", "resources", "sources",
+    "source", "source(s)", "further reading", "misc", "miscellaneous", "other", "examples", "example", "contents",
+    "table of contents", "index", "appendix", "see also", "related", "readme", "about", "faq", "tips",
+})
+CANDIDATES = 40  # questions tried; each costs one answer (about 15 ms)
 
 
-def example_questions(data: IndexData, n: int = 5) -> list[str]:
-    """One question per distinct section topic, deepest headings first, in note order."""
+def example_questions(asker: Asker, n: int = 5) -> list[str]:
+    """Up to n questions, best answered first, one per note before a second from any."""
+    tried: list[tuple[float, str, str]] = []  # (score, doc, question)
+    for doc, question in _candidates(asker)[:CANDIDATES]:
+        answer = asker.ask(question)
+        if not answer.abstained and not answer.weak and answer.coverage is not None:
+            tried.append((answer.coverage.score, doc, question))
+    tried.sort(key=lambda t: -t[0])
+    picked, docs = [], set()
+    for first_pass in (True, False):
+        for score, doc, question in tried:
+            if len(picked) < n and question not in picked and (doc not in docs or not first_pass):
+                picked.append(question)
+                docs.add(doc)
+    return picked
+
+
+def _candidates(asker: Asker) -> list[tuple[str, str]]:
+    """(doc, question) for each distinct section heading, deepest first: specific topics ask better."""
     seen: set[str] = set()
-    topics: list[tuple[int, int, str]] = []
-    for order, passage in enumerate(data.passages):
+    found: list[tuple[int, int, str, str]] = []
+    for order, passage in enumerate(asker.data.passages):
         if not passage.heading:
             continue
-        topic = passage.heading[-1].rstrip(" \t\n:?!.")
+        topic = passage.heading[-1].strip().rstrip(":.!").strip()
         key = topic.lower()
-        if key in seen or not 2 <= len(topic) <= 60:
+        if key in seen or key in GENERIC or not 3 <= len(topic) <= 60 or not any(c.isalpha() for c in topic):
             continue
         seen.add(key)
-        topics.append((-len(passage.heading), order, topic))
-    picked = sorted(sorted(topics)[:n], key=lambda t: t[1])
-    return [f"What do my notes say about {topic}?" for _, _, topic in picked]
+        question = topic if topic.endswith("?") else f"What do my notes say about {topic}?"
+        found.append((-len(passage.heading), order, passage.doc, question))
+    found.sort()
+    return [(doc, question) for _, _, doc, question in found]

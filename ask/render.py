@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote
+from collections.abc import Callable
+from urllib.parse import quote, unquote, urlencode
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -35,14 +36,23 @@ def question_html(question: str) -> str:
     return f'<div class="question">{escape(question).replace(chr(10), "<br>")}</div>'
 
 
-def note_html(markdown: str) -> str:
+Resolve = Callable[[str], "str | None"]  # a [[wikilink]] target -> the doc it names, if the index has it
+
+
+def note_url(doc: str, lines: tuple[int, int] | None = None) -> str:
+    """Where the page shows a note, rendered, with the cited lines marked and in view."""
+    query = {"doc": doc, **({"from": lines[0], "to": lines[1]} if lines else {})}
+    return "note?" + urlencode(query, quote_via=quote) + ("#cited" if lines else "")
+
+
+def note_html(markdown: str, resolve: Resolve | None = None) -> str:
     """A note's Markdown rendered: emphasis, lists, code, tables; nothing from it runs."""
-    return _one_block(_renderer().render(for_display(markdown)))
+    return without_blank_lines(markdown_renderer().render(for_display(markdown), {"resolve": resolve}))
 
 
-def inline_html(markdown: str) -> str:
+def inline_html(markdown: str, resolve: Resolve | None = None) -> str:
     """One sentence, bullet or row of a note, rendered inline."""
-    return _one_block(_renderer().renderInline(for_display(markdown)))
+    return without_blank_lines(markdown_renderer().renderInline(for_display(markdown), {"resolve": resolve}))
 
 
 def link_html(link: Link) -> str:
@@ -58,10 +68,14 @@ def where(hit: Hit) -> str:
     return f"{' › '.join([p.doc, *p.heading])}, {lines}"
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
     """The chat reply: quotes with [n] citations that lead to their source cards, then the sources
     and the documents the notes reference; or "not covered", why, and the nearest sections."""
     parts = [f'<p class="notice"><em>{escape(answer.notice)}</em></p>'] if answer.notice else []
+    if answer.searched:
+        parts.append(f'<p class="searched">searched: <q>{escape(answer.searched)}</q></p>')
+    if answer.suggestion:
+        parts.append(f'<p class="suggestion">Did you mean <q>{escape(answer.suggestion)}</q>?</p>')
     if answer.abstained:
         because = f" {escape(answer.reason)}" if answer.reason else ""
         parts.append(f"<p><strong>Your notes don't cover this.</strong>{because} The nearest sections are:</p>")
@@ -69,8 +83,11 @@ def answer_html(answer: Answer) -> str:
             f'<li><a href="#source-{i}">{escape(where(hit))}</a></li>'
             for i, hit in enumerate(answer.hits[:NEAREST_SHOWN], 1)) + "</ul>")
         return _wrapped("answer abstained", parts)
+    if answer.weak:
+        parts.append('<p class="weak"><strong>Weak match:</strong> these are the closest lines in your notes; '
+                     'they may not answer the question.</p>')
     parts.append('<ul class="quotes">' + "".join(
-        f'<li>{_quote_html(q.text)} <a class="cite" href="#source-{q.source}" '
+        f'<li>{_quote_html(q.text, q.kind, resolve)} <a class="cite" href="#source-{q.source}" '
         f'aria-label="source {q.source}">[{q.source}]</a></li>' for q in answer.quotes) + "</ul>")
     parts.append('<p class="sources-line"><strong>Sources</strong> ' + " · ".join(
         f'<a href="#source-{i}">[{i}] {escape(where(hit))}</a>' for i, hit in enumerate(answer.sources, 1)) + "</p>")
@@ -80,7 +97,7 @@ def answer_html(answer: Answer) -> str:
     return _wrapped("answer", parts)
 
 
-def sources_html(answer: Answer | None) -> str:
+def sources_html(answer: Answer | None, resolve: Resolve | None = None) -> str:
     """The side panel: each cited (or nearest) passage rendered in full, with where it lives."""
     shown = () if answer is None else answer.sources if not answer.abstained else answer.hits[:NEAREST_SHOWN]
     if not shown:
@@ -90,20 +107,27 @@ def sources_html(answer: Answer | None) -> str:
         text = hit.passage.text
         if len(text) > MAX_SOURCE_CHARS:
             text = text[:MAX_SOURCE_CHARS] + " …"
+        p = hit.passage
         cards.append(f'<section class="source" id="source-{i}" tabindex="-1">'
                      f'<h3>[{i}] {escape(where(hit))}</h3>'
-                     f'<div class="passage">{note_html(text)}</div></section>')
+                     f'<div class="passage">{note_html(text, resolve)}</div>'
+                     f'<p class="open"><a href="{escape(note_url(p.doc, p.lines))}" target="_blank">'
+                     f'Open {escape(p.doc)} at line {p.lines[0]}</a></p></section>')
     return "".join(cards)
 
 
 def answer_text(answer: Answer) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
+    parts += [f"searched: {answer.searched}"] if answer.searched else []
+    parts += [f"Did you mean: {answer.suggestion}?"] if answer.suggestion else []
     if answer.abstained:
         nearest = "\n".join(f"  - {where(hit)}" for hit in answer.hits[:NEAREST_SHOWN])
         because = f"{answer.reason} " if answer.reason else ""
         parts.append(f"Your notes don't cover this. {because}The nearest sections are:\n{nearest}")
         return "\n\n".join(parts)
+    if answer.weak:
+        parts.append("Weak match: these are the closest lines in your notes; they may not answer the question.")
     parts.append("\n".join(f"- {q.text} [{q.source}]" for q in answer.quotes))
     parts.append("Sources\n" + "\n".join(f"  [{i}] {where(hit)}" for i, hit in enumerate(answer.sources, 1)))
     if answer.links:
@@ -111,10 +135,12 @@ def answer_text(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def _quote_html(text: str) -> str:
+def _quote_html(text: str, kind: str = "text", resolve: Resolve | None = None) -> str:
     if len(text) > MAX_QUOTE_CHARS:
         text = text[:MAX_QUOTE_CHARS] + " …"
-    return inline_html(text)
+    if kind == "code":
+        return f"<pre><code>{escape(text).replace(chr(10), '&#10;')}</code></pre>"
+    return inline_html(text, resolve)
 
 
 def _wrapped(css_class: str, parts: list[str]) -> str:
@@ -124,14 +150,14 @@ def _wrapped(css_class: str, parts: list[str]) -> str:
 _NEWLINES = re.compile(r"\n+")
 
 
-def _one_block(rendered: str) -> str:
+def without_blank_lines(rendered: str) -> str:
     """No blank line may remain: in Markdown a blank line ends an HTML block. Code keeps its
     line breaks as &#10;, which the renderer below writes instead of newlines."""
     return _NEWLINES.sub("\n", rendered).strip("\n")
 
 
 @lru_cache(maxsize=1)
-def _renderer() -> MarkdownIt:
+def markdown_renderer() -> MarkdownIt:
     md = new_parser(html=False)
     md.validateLink = lambda url: True  # every link is parsed, then judged when rendered (below)
     rules = md.renderer.rules
@@ -150,7 +176,12 @@ def _link_open(tokens, idx, options, env) -> str:
     if live:
         return f'<a href="{escape(href)}" {LINK_ATTRIBUTES}>'
     if href.startswith("note:"):  # a [[wikilink]]: a note of the folder, never a web page
-        return f'<span class="note-link" title="note: {escape(unquote(href[5:]))}">'
+        target = unquote(href[5:])
+        doc = env["resolve"](target) if env.get("resolve") else None
+        env["open_links"][-1] = "note" if doc else False
+        if doc:
+            return f'<a class="note-link" href="{escape(note_url(doc))}" target="_blank" title="note: {escape(doc)}">'
+        return f'<span class="note-link" title="note: {escape(target)}">'
     return '<span class="link">'
 
 

@@ -43,6 +43,11 @@ class Retriever:
         self.dense = faiss.IndexFlatIP(data.vectors.shape[1])
         self.dense.add(np.ascontiguousarray(data.vectors, dtype=np.float32))
         self.unit_owner = np.repeat(np.arange(len(data.passages)), np.diff(data.unit_starts))
+        docs = [p.doc for p in data.passages]
+        self.note_of = np.array([{d: i for i, d in enumerate(dict.fromkeys(docs))}[d] for d in docs], np.int64)
+        same = self.note_of[1:] == self.note_of[:-1] if len(docs) > 1 else np.zeros(0, bool)
+        self.has_before = np.concatenate([[False], same])  # passage i-1 is of the same note
+        self.has_after = np.concatenate([same, [False]])
         self.unit_terms = [frozenset(terms(searchable(u.text))) for p in data.passages for u in p.units]
         documents = [passage_document(p) for p in data.passages]
         self.lexical = LexicalIndex([terms(document) + terms(" ".join(p.tags))
@@ -68,10 +73,26 @@ class Retriever:
         lexical = self.lexical.scores(wanted, self.tuning.lexical)
         t = self.tuning
         fused = t.dense_weight * dense + t.unit_weight * unit + t.lexical_weight * lexical
+        fused = fused + self._context(fused)
         order = np.argsort(-fused, kind="stable")[:k]
         wanted_set = set(wanted)
         return [Hit(self.data.passages[i], int(i), float(fused[i]), float(dense[i]), float(unit[i]),
                     float(lexical[i]), self._evidence(int(i), unit_similarity, wanted_set)) for i in order]
+
+    def _context(self, base: np.ndarray) -> np.ndarray:
+        """What a passage's surroundings add: its better neighbour in the same note (an answer that runs
+        on past a cut), and the best passage of its note (a short note is about one thing)."""
+        extra = np.zeros_like(base)
+        if self.tuning.neighbour_weight and len(base) > 1:
+            before = np.where(self.has_before, np.roll(base, 1), -np.inf)
+            after = np.where(self.has_after, np.roll(base, -1), -np.inf)
+            best = np.maximum(before, after)
+            extra += self.tuning.neighbour_weight * np.where(np.isfinite(best), best, 0.0)
+        if self.tuning.note_weight:
+            note_best = np.full(self.note_of.max() + 1, -np.inf, np.float32)
+            np.maximum.at(note_best, self.note_of, base)
+            extra += self.tuning.note_weight * note_best[self.note_of]
+        return extra
 
     def _evidence(self, row: int, similarity: np.ndarray, wanted: set[str]) -> tuple[Evidence, ...]:
         start, end = self.data.passage_units(row)

@@ -13,6 +13,8 @@ class Tuning:
     unit_weight: float = 0.5           # question vs the passage's closest sentence, bullet or row
     lexical_weight: float = 0.4        # how well the passage holds the question's words (see lexical)
     lexical: str = "coverage"          # "coverage": share of the words; "idf": share weighted by rarity; "bm25"
+    neighbour_weight: float = 0.0      # plus this x the better neighbouring passage's score (same note)
+    note_weight: float = 0.0           # plus this x the best score of any passage of the same note
     # Answer: which sentences of the best passages are quoted.
     answer_passages: int = 3           # passages an answer may quote, and whose evidence counts
     max_quotes: int = 4
@@ -24,7 +26,8 @@ class Tuning:
     min_answerability: float = 0.475   # closest sentence's cosine + coverage_bonus x word coverage
     coverage_bonus: float = 0.3
     unknown_term_penalty: float = 0.3  # a name or rare word the notes never use takes this off
-    rare_zipf: float = 3.0             # "rare": less common in English than this (wordfreq's Zipf scale)
+    rare_zipf: float = 2.0             # "rare": less common in English than this (wordfreq's Zipf scale)
+    weak_band: float = 0.05            # an answer scoring less than this above the bar says it is a weak match
 
     def __post_init__(self) -> None:
         if self.lexical not in ("coverage", "idf", "bm25"):

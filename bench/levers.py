@@ -31,6 +31,8 @@ from .folders import Folder, folders
 METRICS = ["hit@600", "hit@2000", "mrr@10", "answer_support", "abstain_recall", "false_abstain"]
 LEVERS: dict[str, list] = {
     "lexical": ["coverage", "idf", "bm25"],
+    "neighbour_weight": [0.0, 0.05, 0.1, 0.2, 0.3],
+    "note_weight": [0.0, 0.05, 0.1, 0.2, 0.3],
     "lexical_weight": [0.2, 0.3, 0.4, 0.5, 0.6, 0.8],
     "unit_weight": [0.0, 0.25, 0.5, 0.75, 1.0],
     "context_penalty": [0.0, 0.25, 0.5, 1.0],
@@ -38,7 +40,7 @@ LEVERS: dict[str, list] = {
     "quote_passage": [0.0, 0.25, 0.5, 0.75],
     "answer_passages": [1, 2, 3, 4],
     "max_quotes": [2, 3, 4, 5],
-    "rare_zipf": [0.0, 2.0, 2.5, 3.0],
+    "rare_zipf": [0.0, 1.5, 2.0, 2.25, 2.5, 3.0],
     "unknown_term_penalty": [0.0, 0.1, 0.2, 0.3],
     "min_answerability": [0.35, 0.4, 0.425, 0.45, 0.475, 0.5, 0.525, 0.55],
 }

@@ -5,7 +5,7 @@ from .dialect import for_display, resolve_note, searchable
 from .encoder import Encoder, EncoderError, load_encoder
 from .links import Link, is_web_url, unique_links
 from .markdown import Unit, new_parser, parse_note
-from .notes import NoNotes, NoteHashes, NoteSet, read_notes
+from .notes import NoNotes, NoteHashes, NoteSet, read_note, read_notes
 from .passages import SCHEME, Passage, passage_document, split_note
 from .store import (IndexCorrupt, IndexData, IndexMissing, IndexUnusable, IndexWriteFailed, Manifest, read_index,
                     read_manifest)
@@ -14,6 +14,6 @@ __all__ = [
     "Changes", "Config", "for_display", "resolve_note", "searchable", "DEFAULT_MODEL", "Encoder", "EncoderError", "IndexCorrupt", "IndexData", "IndexMissing",
     "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes", "NoteHashes",
     "NoteSet", "Passage", "SCHEME", "Unit", "counted", "diff_notes", "index_status", "ingest", "is_web_url",
-    "load_encoder", "new_parser", "parse_note", "passage_document", "read_index", "read_manifest", "read_notes", "split_note",
+    "load_encoder", "new_parser", "parse_note", "passage_document", "read_index", "read_manifest", "read_note", "read_notes", "split_note",
     "unique_links",
 ]

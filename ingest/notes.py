@@ -165,3 +165,19 @@ def _doc(path: Path, notes_dir: Path) -> str:
 
 def _unreadable(error: OSError) -> str:
     return f"unreadable ({error.strerror or error})"
+
+
+def read_note(notes_dir: Path, doc: str, follow_symlinks: bool = False) -> str:
+    """One note by its path under the notes folder, judged as read_notes judges it: nothing outside
+    the folder, nothing huge, nothing but UTF-8. Raises FileNotFoundError or ValueError with the reason."""
+    path = notes_dir / doc
+    if not doc or doc.startswith("/") or "\\" in doc or any(part in ("", ".", "..") for part in doc.split("/")) \
+            or any(part.startswith(".") for part in doc.split("/")) or not doc.lower().endswith(NOTE_SUFFIXES):
+        raise FileNotFoundError(f"no note {doc!r} in the notes folder")
+    why = _why_not_readable(path, notes_dir.resolve(), follow_symlinks)
+    if why:
+        raise ValueError(f"{doc}: {why}")
+    try:
+        return _read_at_most(path, MAX_NOTE_BYTES).decode("utf-8-sig")
+    except (UnicodeDecodeError, _TooBig) as error:
+        raise ValueError(f"{doc}: cannot be shown ({error})") from error

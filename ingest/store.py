@@ -73,8 +73,10 @@ class Manifest:
 
     def unusable_with(self, model: str, dim: int | None = None) -> str | None:
         """Why vectors of this index cannot serve (or be reused for) this encoder, or None if they can."""
-        if (self.model, self.scheme) != (model, SCHEME):
-            return f"index built with {self.model!r} ({self.scheme}), encoder is {model!r} ({SCHEME})"
+        if self.model != model:
+            return f"index built with {self.model!r}, encoder is {model!r}"
+        if self.scheme != SCHEME:
+            return f"index built by another version of this app ({self.scheme}; this one writes {SCHEME})"
         if dim is not None and dim != self.dim:
             return f"index has {self.dim} dims, {model!r} gives {dim}"
         return None

@@ -72,10 +72,9 @@ def test_reingest_after_editing_a_note_changes_the_answer(app, client):
     with (notes / "system-design.md").open("a", encoding="utf-8") as note:
         note.write("\n## Zanzibar tokens\nZookies are consistency tokens that Zanzibar hands out "
                    "to avoid the new enemy problem.\n")
-    message, status = client.predict(api_name="/reingest")
+    message = client.predict(api_name="/reingest")
 
-    assert "1 note changed" in message
-    assert "passages" in status
+    assert "1 note changed" in message and "passages" in message
     after = ask(client, question)
     assert after["abstained"] is False
     assert "Zookies" in after["answer"]
@@ -100,9 +99,9 @@ def test_a_question_that_is_not_text_gets_a_clear_error(client):
 def test_no_server_path_reaches_a_visitor(app, client):
     url, notes = app
     _, _, status, _ = client.predict(REDIS_QUESTION, [], api_name="/chat")
-    message, status_after = client.predict(api_name="/reingest")
+    message = client.predict(api_name="/reingest")
     page = httpx.get(url + "config", timeout=30).text
-    for shown in (status, message, status_after, page):
+    for shown in (status, message, page):
         assert str(notes.parent) not in shown
 
 

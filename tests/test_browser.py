@@ -27,7 +27,7 @@ Try [click](javascript:window.__pwned=1) for the evil payload marker.
 
 #### <svg><a href="javascript:__pwned=1"><rect width=9 height=9>
 
-A heading that becomes an example question.
+The svg rect with an href of javascript pwned, of width 9 and height 9, is a heading made example question.
 """
 SVG_PAYLOAD = '<svg><a href="javascript:__pwned=1"><rect width=9 height=9>'
 
@@ -82,11 +82,13 @@ def _nothing_ran(page: Page) -> None:
     assert all(h.startswith(("https://", "http://", "#")) for h in hrefs if h), hrefs
 
 
-def test_a_note_heading_made_example_question_runs_nothing_when_clicked_and_sent(page):
-    example = page.locator("button.gallery-item", has_text="<svg>")
-    example.click(timeout=TIMEOUT_MS)
-    page.locator("#question textarea").press("Enter")
+def test_a_note_heading_made_example_question_is_asked_on_a_click_and_runs_nothing(page):
+    example = page.locator("#examples button.gallery-item", has_text="<svg>")
+    example.click(timeout=TIMEOUT_MS)  # a click asks it, as Gradio's ChatInterface does
     expect(page.locator("#conversation")).to_contain_text(SVG_PAYLOAD, timeout=TIMEOUT_MS)  # shown as text
+    expect(page.locator("#conversation .answer")).to_contain_text("heading made example question",
+                                                                  timeout=TIMEOUT_MS)
+    expect(page.locator("#sources")).to_contain_text(SVG_PAYLOAD)  # the heading path, shown as text
     _nothing_ran(page)
 
 

@@ -120,7 +120,7 @@ def test_the_app_on_a_read_only_repository_builds_its_index_in_a_cache_folder_an
         startup = json.dumps(httpx.get(f"http://127.0.0.1:{port}/config", timeout=30).json())
         assert "the index folder cannot be written, so the index was built in a cache folder instead" in startup, startup[startup.find("ingest-log") - 600:startup.find("ingest-log") + 100]
         assert str(tmp_path) not in startup  # no server path reaches a visitor
-        message, _ = client.predict(api_name="/reingest")
+        message = client.predict(api_name="/reingest")
         assert "index is up to date" in message
         assert not any(index.iterdir())
         assert [p.name for p in (tmp_path / "cache" / "ask-my-notes").iterdir()][0].startswith("index-")

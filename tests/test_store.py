@@ -3,6 +3,7 @@ reported, never crashed on."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,9 @@ def test_a_manifest_missing_a_field_names_it(small: Config):
 def test_the_manifest_says_why_an_encoder_cannot_use_the_index(small: Config):
     manifest = read_manifest(small.index_dir)
     assert manifest.unusable_with("fake-hash-64", 64) is None
-    assert manifest.unusable_with("other-model", 64) == (
-        f"index built with 'fake-hash-64' ({SCHEME}), encoder is 'other-model' ({SCHEME})")
+    assert manifest.unusable_with("other-model", 64) == "index built with 'fake-hash-64', encoder is 'other-model'"
+    assert replace(manifest, scheme="old/0").unusable_with("fake-hash-64", 64) == (
+        f"index built by another version of this app (old/0; this one writes {SCHEME})")
     assert manifest.unusable_with("fake-hash-64", 384) == "index has 64 dims, 'fake-hash-64' gives 384"
 
 
