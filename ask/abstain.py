@@ -11,12 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 from wordfreq import zipf_frequency
 
 from .terms import STOPWORDS, tokens, words
 from .tuning import Tuning
 from .vocabulary import Vocabulary
+
+PROBES = tuple(line.strip() for line in (Path(__file__).parent / "probes.txt").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#"))
 
 _SENTENCE_END = re.compile(r"(?<=[.?!:;])\s+")
 _QUANTITY = re.compile(
@@ -28,6 +34,12 @@ _QUANTITY = re.compile(
 _NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve fifteen twenty
 thirty forty fifty hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
 half double twice once""".split())
+
+
+@lru_cache(maxsize=4)
+def probe_vectors(encoder) -> np.ndarray:
+    """The unrelated probe questions, embedded once per encoder."""
+    return np.stack([encoder.encode_query(q) for q in PROBES])
 
 
 def answerability(hits: Sequence, tuning: Tuning = Tuning()) -> float:

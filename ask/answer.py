@@ -49,7 +49,7 @@ class Answer:
         cited = self.sources if not self.abstained else ()
         return unique_links(link for hit in cited for link in hit.passage.links)
 
-    def judged(self, coverage: Coverage, threshold: float, weak_band: float = 0.0) -> "Answer":
+    def judged(self, coverage: Coverage, threshold: float, weak_band: float = 0.0) -> Answer:
         """This answer with its evidence: declined ("not in your notes", and why) if the evidence falls
         short, marked weak if it only just clears the bar."""
         reason = coverage.reason(threshold)

@@ -1,15 +1,31 @@
 """The read side as one object: encoder and index loaded once, answers per question."""
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from ingest import (Config, Encoder, IndexData, IndexUnusable, IndexWriteFailed, IngestBusy, IngestReport,
-                    NoteHashes, counted, diff_notes, ingest, load_encoder, read_index)
+import numpy as np
 
-from .abstain import assess
+from ingest import (
+    Config,
+    Encoder,
+    IndexData,
+    IndexUnusable,
+    IndexWriteFailed,
+    IngestBusy,
+    IngestReport,
+    NoteHashes,
+    counted,
+    diff_notes,
+    ingest,
+    load_encoder,
+    read_index,
+)
+
+from .abstain import PROBES, answerability, assess, probe_vectors
 from .answer import Answer, compose_answer
 from .followup import standalone_question
 from .retrieve import Retriever
@@ -31,19 +47,27 @@ class Asker:
 
     def __init__(self, config: Config, encoder: Encoder, data: IndexData, tuning: Tuning = Tuning()):
         self.config, self.encoder, self.tuning = config, encoder, tuning
-        self._current = (data, Retriever(data, tuning))
+        self._current = self._serve(data)
         self._note_hashes = NoteHashes()
         self._status: tuple[float, str] = (0.0, "")
 
+    def with_tuning(self, tuning: Tuning) -> Asker:
+        """The same index and encoder, other constants (bench.levers): nothing is rebuilt."""
+        other = copy.copy(self)
+        other.tuning = tuning
+        data, retriever, _ = self._current
+        other._current = (data, retriever.with_tuning(tuning), other._probe_scores(retriever.with_tuning(tuning)))
+        return other
+
     @classmethod
-    def load(cls, config: Config, encoder: Encoder | None = None) -> "Asker":
+    def load(cls, config: Config, encoder: Encoder | None = None) -> Asker:
         """Open the existing index; raises IndexMissing, IndexCorrupt or IndexMismatch."""
         encoder = encoder or load_encoder(config.model)
         return cls(config, encoder, _checked(read_index(config.index_dir), encoder))
 
     @classmethod
     def open(cls, config: Config, encoder: Encoder | None = None,
-             on_progress: Callable[[int, int, str], None] | None = None) -> tuple["Asker", IngestReport]:
+             on_progress: Callable[[int, int, str], None] | None = None) -> tuple[Asker, IngestReport]:
         """Bring the index up to date with the notes (building it if missing, stale or damaged), then load it."""
         encoder = encoder or load_encoder(config.model)
         report = ingest(config, encoder, on_progress=on_progress)
@@ -51,7 +75,7 @@ class Asker:
 
     @classmethod
     def serve(cls, config: Config, encoder: Encoder | None = None,
-              on_progress: Callable[[int, int, str], None] | None = None) -> tuple["Asker", str]:
+              on_progress: Callable[[int, int, str], None] | None = None) -> tuple[Asker, str]:
         """An Asker to serve questions with, and a line saying how it was opened. Neither another
         ingest nor a folder that cannot be written stops serving: the last good index answers, and when
         there is none and index_dir is read-only, the index is built in config.fallback_index_dir.
@@ -85,7 +109,7 @@ class Asker:
         """Answer one question; previous is the last question of the chat, for follow-ups."""
         started = time.perf_counter()
         question, notice = self._checked_question(question)
-        data, retriever = self._current
+        data, retriever, probes = self._current
         search_text = standalone_question(question, previous)
         vector = self.encoder.encode_query(search_text)
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
@@ -93,8 +117,9 @@ class Asker:
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
         coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)
-        answer = answer.judged(coverage, self.tuning.min_answerability, self.tuning.weak_band)
-        return replace(answer, question=question, notice=notice, searched=search_text if search_text != question else "",
+        answer = answer.judged(coverage, self.bar(probes), self.tuning.weak_band)
+        searched = search_text if search_text != question else ""
+        return replace(answer, question=question, notice=notice, searched=searched,
                        suggestion=retriever.vocabulary.suggest(question) or "",
                        latency_ms=(time.perf_counter() - started) * 1000)
 
@@ -103,9 +128,28 @@ class Asker:
         """Update the index from the notes and switch to it once complete; raises IngestBusy."""
         report = ingest(self.config, self.encoder, rebuild=rebuild, on_progress=on_progress)
         if report.data.manifest.generation != self.data.manifest.generation:  # new, or written by the CLI
-            self._current = (report.data, Retriever(report.data, self.tuning))
+            self._current = self._serve(report.data)
         self._status = (0.0, "")
         return report
+
+    def bar(self, probes: np.ndarray | None = None) -> float:
+        """The answerability below which the notes are said not to cover a question: fixed, or set just
+        above where unrelated questions (ask/probes.txt) score against this index."""
+        t = self.tuning
+        if t.bar == "fixed":
+            return t.min_answerability
+        probes = self._current[2] if probes is None else probes
+        return float(np.quantile(probes, t.probe_quantile)) + t.probe_margin
+
+    def _serve(self, data: IndexData) -> tuple[IndexData, Retriever, np.ndarray]:
+        """The index, its retriever, and how the unrelated probe questions score against it."""
+        retriever = Retriever(data, self.tuning)
+        return data, retriever, self._probe_scores(retriever)
+
+    def _probe_scores(self, retriever: Retriever) -> np.ndarray:
+        scores = [answerability(retriever.search(q, v, self.tuning.answer_passages), self.tuning)
+                  for q, v in zip(PROBES, probe_vectors(self.encoder))]
+        return np.array(scores or [0.0], np.float32)
 
     def status(self, max_age: float = 2.0) -> str:
         """One line: notes, passages, model, when built, and what changed in the notes since.
@@ -148,7 +192,7 @@ def _checked(data: IndexData, encoder: Encoder) -> IndexData:
 def _ago(iso_time: str) -> str:
     """'just now', '5 min ago', '3 h ago', '2 days ago': the same in every reader's time zone."""
     try:
-        seconds = (datetime.now(timezone.utc) - datetime.fromisoformat(iso_time)).total_seconds()
+        seconds = (datetime.now(UTC) - datetime.fromisoformat(iso_time)).total_seconds()
     except ValueError:
         return iso_time
     for unit, size in (("day", 86_400), ("h", 3_600), ("min", 60)):

@@ -3,10 +3,10 @@ fused; each hit carries its evidence (every sentence's cosine and word overlap),
 retrieval needs the hits, not the index."""
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import faiss
 import numpy as np
 
 from ingest import IndexData, Passage, Unit, passage_document, searchable
@@ -35,13 +35,15 @@ class Hit:
     evidence: tuple[Evidence, ...] = ()  # the passage's units, in note order
 
 
+EXACT_UP_TO = 20_000  # passages: every one is scored; beyond, only the dense and the lexical candidates
+CANDIDATES = 400      # of each kind, beyond EXACT_UP_TO
+
+
 class Retriever:
     """Built once per loaded index; search() costs about a millisecond on a thousand passages."""
 
     def __init__(self, data: IndexData, tuning: Tuning = Tuning()):
         self.data, self.tuning = data, tuning
-        self.dense = faiss.IndexFlatIP(data.vectors.shape[1])
-        self.dense.add(np.ascontiguousarray(data.vectors, dtype=np.float32))
         self.unit_owner = np.repeat(np.arange(len(data.passages)), np.diff(data.unit_starts))
         docs = [p.doc for p in data.passages]
         self.note_of = np.array([{d: i for i, d in enumerate(dict.fromkeys(docs))}[d] for d in docs], np.int64)
@@ -52,7 +54,14 @@ class Retriever:
         documents = [passage_document(p) for p in data.passages]
         self.lexical = LexicalIndex([terms(document) + terms(" ".join(p.tags))
                                      for document, p in zip(documents, data.passages)])
+        self.unit_lexical = LexicalIndex(self.unit_terms)
         self.vocabulary = Vocabulary(documents)
+
+    def with_tuning(self, tuning: Tuning) -> Retriever:
+        """The same index structures, other weights."""
+        other = copy.copy(self)
+        other.tuning = tuning
+        return other
 
     def search(self, question: str, query_vector: np.ndarray, k: int = 10,
                words: Sequence[str] | None = None) -> list[Hit]:
@@ -62,22 +71,44 @@ class Retriever:
         if n == 0:
             return []
         wanted = list(words) if words is not None else terms(question)
-        dense_scores, rows = self.dense.search(query_vector.reshape(1, -1).astype(np.float32), n)
-        dense = np.empty(n, np.float32)
-        dense[rows[0]] = dense_scores[0]
-        unit_similarity = self.data.unit_vectors @ query_vector if len(self.data.unit_vectors) else np.zeros(0)
-        unit = np.full(n, -1.0, np.float32)
-        if len(unit_similarity):
-            np.maximum.at(unit, self.unit_owner, unit_similarity)
-        unit[unit == -1.0] = 0.0
+        query_vector = query_vector.astype(np.float32)
         lexical = self.lexical.scores(wanted, self.tuning.lexical)
+        rows, unit_rows = self._candidates(query_vector, lexical)
+        dense = np.full(n, -np.inf, np.float32)
+        dense[rows] = self.data.vectors[rows] @ query_vector
+        unit_similarity = np.zeros(len(self.unit_owner), np.float32)
+        unit = np.full(n, -1.0, np.float32)
+        if len(unit_rows):
+            unit_similarity[unit_rows] = np.asarray(self.data.unit_vectors[unit_rows]) @ query_vector
+            np.maximum.at(unit, self.unit_owner[unit_rows], unit_similarity[unit_rows])
+        unit[unit == -1.0] = 0.0
         t = self.tuning
         fused = t.dense_weight * dense + t.unit_weight * unit + t.lexical_weight * lexical
-        fused = fused + self._context(fused)
-        order = np.argsort(-fused, kind="stable")[:k]
+        if t.sentence_words_weight and len(self.unit_owner):
+            best_sentence = np.zeros(n, np.float32)
+            np.maximum.at(best_sentence, self.unit_owner, self.unit_lexical.scores(wanted, "coverage"))
+            fused += t.sentence_words_weight * best_sentence
+        fused = fused + self._context(np.where(np.isfinite(fused), fused, 0.0))
+        top = np.argpartition(-fused, min(k, n) - 1)[:k] if n > k else np.arange(n)
+        order = top[np.argsort(-fused[top], kind="stable")]
         wanted_set = set(wanted)
         return [Hit(self.data.passages[i], int(i), float(fused[i]), float(dense[i]), float(unit[i]),
                     float(lexical[i]), self._evidence(int(i), unit_similarity, wanted_set)) for i in order]
+
+    def _candidates(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The passages to score, and their units' rows: all of them up to EXACT_UP_TO; beyond, the dense
+        index's nearest and the best by words (a graph search instead of a scan, above HNSW_ABOVE)."""
+        n = len(self.data.passages)
+        if n <= EXACT_UP_TO:
+            rows = np.arange(n)
+        else:
+            _, nearest = self.data.dense.search(query_vector.reshape(1, -1), CANDIDATES)
+            by_words = np.argpartition(-lexical, CANDIDATES)[:CANDIDATES]
+            rows = np.unique(np.concatenate([nearest[0][nearest[0] >= 0], by_words]))
+        starts, ends = self.data.unit_starts[rows], self.data.unit_starts[rows + 1]
+        lengths = ends - starts
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return rows, np.repeat(starts, lengths) + offsets
 
     def _context(self, base: np.ndarray) -> np.ndarray:
         """What a passage's surroundings add: its better neighbour in the same note (an answer that runs

@@ -13,6 +13,7 @@ class Tuning:
     unit_weight: float = 0.5           # question vs the passage's closest sentence, bullet or row
     lexical_weight: float = 0.4        # how well the passage holds the question's words (see lexical)
     lexical: str = "coverage"          # "coverage": share of the words; "idf": share weighted by rarity; "bm25"
+    sentence_words_weight: float = 0.0  # plus this x the share of the question's words in its best sentence
     neighbour_weight: float = 0.0      # plus this x the better neighbouring passage's score (same note)
     note_weight: float = 0.0           # plus this x the best score of any passage of the same note
     # Answer: which sentences of the best passages are quoted.
@@ -23,7 +24,10 @@ class Tuning:
     quote_passage: float = 0.5         # ... + this x its passage's retrieval score
     context_penalty: float = 0.0       # a link-only, label or attribution line scores this much less
     # Abstention: when to say the notes don't cover a question.
+    bar: str = "fixed"                 # "fixed": min_answerability; "probes": set from unrelated questions
     min_answerability: float = 0.475   # closest sentence's cosine + coverage_bonus x word coverage
+    probe_quantile: float = 0.95       # "probes": the bar is this quantile of their answerability...
+    probe_margin: float = 0.0          # ... plus this
     coverage_bonus: float = 0.3
     unknown_term_penalty: float = 0.3  # a name or rare word the notes never use takes this off
     rare_zipf: float = 2.0             # "rare": less common in English than this (wordfreq's Zipf scale)
@@ -32,10 +36,12 @@ class Tuning:
     def __post_init__(self) -> None:
         if self.lexical not in ("coverage", "idf", "bm25"):
             raise ValueError(f"lexical must be 'coverage', 'idf' or 'bm25', got {self.lexical!r}")
+        if self.bar not in ("fixed", "probes"):
+            raise ValueError(f"bar must be 'fixed' or 'probes', got {self.bar!r}")
         for spec in fields(self):
             value = getattr(self, spec.name)
-            if isinstance(value, (int, float)) and value < 0:
+            if isinstance(value, (int, float)) and value < 0 and spec.name != "probe_margin":
                 raise ValueError(f"{spec.name} must not be negative, got {value!r}")
 
-    def with_(self, **changes) -> "Tuning":
+    def with_(self, **changes) -> Tuning:
         return replace(self, **changes)

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
-
 from wordfreq import zipf_frequency
 
 from .terms import terms, tokens, words

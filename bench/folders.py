@@ -40,12 +40,15 @@ class Folder:
 def folders(shared: Path = SHARED) -> dict[str, Folder]:
     corpora, dev = shared / "corpora", shared / "eval" / "dev"
     found = [
-        Folder("seed-notes", REPO / "notes", (dev / "seed_notes.jsonl", CALIBRATION / "seed_notes.jsonl"),
+        Folder("seed-notes", REPO / "notes", (dev / "seed_notes.jsonl", CALIBRATION / "seed_notes.jsonl",
+                                               QUESTIONS / "seed-notes.dev2.jsonl"),
                (QUESTIONS / "seed-notes.test.jsonl",)),
         Folder("system-design-primer", corpora / "system-design-primer",
-               (dev / "system_design_primer.jsonl", CALIBRATION / "system_design_primer.jsonl"),
+               (dev / "system_design_primer.jsonl", CALIBRATION / "system_design_primer.jsonl",
+                QUESTIONS / "system-design-primer.dev2.jsonl"),
                (QUESTIONS / "system-design-primer.test.jsonl",)),
     ]
     for name in ("jbranchaud-til", "jzhao-garden", "nats-docs"):
-        found.append(Folder(name, corpora / name, (QUESTIONS / f"{name}.dev.jsonl",), (QUESTIONS / f"{name}.test.jsonl",)))
+        tune = tuple(p for p in (QUESTIONS / f"{name}.dev.jsonl", QUESTIONS / f"{name}.dev2.jsonl") if p.exists())
+        found.append(Folder(name, corpora / name, tune, (QUESTIONS / f"{name}.test.jsonl",)))
     return {f.name: f for f in found}

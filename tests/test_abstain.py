@@ -4,10 +4,9 @@ from __future__ import annotations
 import pytest
 
 from ask import Asker, Coverage
-from ask.tuning import Tuning
-from ask.abstain import (asks_for_quantity, names, rare_words,
-                         states_quantity, unknown_terms)
+from ask.abstain import asks_for_quantity, names, rare_words, states_quantity, unknown_terms
 from ask.render import answer_html
+from ask.tuning import Tuning
 from ask.vocabulary import Vocabulary
 from ingest import Config
 
