@@ -7,13 +7,21 @@ from .links import Link, is_web_url, unique_links
 from .markdown import Unit, new_parser, parse_note
 from .notes import NoNotes, NoteHashes, NoteSet, read_note, read_notes
 from .passages import SCHEME, Passage, passage_document, split_note
-from .store import (IndexCorrupt, IndexData, IndexMissing, IndexUnusable, IndexWriteFailed, Manifest, read_index,
-                    read_manifest)
+from .store import (
+                    IndexCorrupt,
+                    IndexData,
+                    IndexMissing,
+                    IndexUnusable,
+                    IndexWriteFailed,
+                    Manifest,
+                    read_index,
+                    read_manifest,
+)
 
 __all__ = [
-    "Changes", "Config", "for_display", "resolve_note", "searchable", "DEFAULT_MODEL", "Encoder", "EncoderError", "IndexCorrupt", "IndexData", "IndexMissing",
-    "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes", "NoteHashes",
-    "NoteSet", "Passage", "SCHEME", "Unit", "counted", "diff_notes", "index_status", "ingest", "is_web_url",
-    "load_encoder", "new_parser", "parse_note", "passage_document", "read_index", "read_manifest", "read_note", "read_notes", "split_note",
-    "unique_links",
+    "DEFAULT_MODEL", "SCHEME", "Changes", "Config", "Encoder", "EncoderError", "IndexCorrupt", "IndexData",
+    "IndexMissing", "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes",
+    "NoteHashes", "NoteSet", "Passage", "Unit", "counted", "diff_notes", "for_display", "index_status", "ingest",
+    "is_web_url", "load_encoder", "new_parser", "parse_note", "passage_document", "read_index", "read_manifest",
+    "read_note", "read_notes", "resolve_note", "searchable", "split_note", "unique_links",
 ]

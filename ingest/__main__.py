@@ -17,7 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Build or update the notes index.")
     parser.add_argument("--notes", help="folder of Markdown notes (default: notes, or QA_NOTES_DIR)")
     parser.add_argument("--index", help="index folder (default: index, or QA_INDEX_DIR)")
-    parser.add_argument("--model", help="sentence-transformers name or path (default: QA_EMBED_MODEL or all-MiniLM-L6-v2)")
+    parser.add_argument("--model", help="sentence-transformers name or path (default: QA_EMBED_MODEL, else "
+                                        "all-MiniLM-L6-v2)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", help="list what would be added, changed and removed")
     mode.add_argument("--rebuild", action="store_true", help="re-embed every passage")

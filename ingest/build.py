@@ -9,18 +9,29 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 from filelock import FileLock, Timeout
 
 from .config import Config
+from .dialect import searchable
 from .encoder import Encoder, load_encoder
 from .notes import NoteSet, read_notes
-from .dialect import searchable
 from .passages import SPLIT_VERSION, Passage, passage_document, split_note
-from .store import (IndexData, IndexUnusable, IndexWriteFailed, Manifest, read_index, read_manifest,
-                    remove_leftovers, write_failure, write_index)
+from .store import (
+    IndexData,
+    IndexUnusable,
+    IndexWriteFailed,
+    Manifest,
+    dense_index,
+    read_index,
+    read_manifest,
+    remove_leftovers,
+    stored_vectors,
+    write_failure,
+    write_index,
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -117,11 +128,12 @@ def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False
         vectors, unit_vectors, embedded = _vectors(passages, old, encoder, on_progress)
         manifest = Manifest(model=encoder.name, dim=encoder.dim, splitter=SPLIT_VERSION,
                             max_passage_chars=config.max_passage_chars,
-                            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
                             notes={**notes.hashes, **kept_hashes}, skipped=notes.skipped)
-        manifest = write_index(config.index_dir, manifest, passages, vectors, unit_vectors)
+        dense = dense_index(vectors)
+        manifest = write_index(config.index_dir, manifest, passages, vectors, unit_vectors, dense)
         unit_starts = np.cumsum([0] + [len(p.units) for p in passages])
-        data = IndexData(manifest, passages, vectors, unit_vectors, unit_starts)
+        data = IndexData(manifest, passages, stored_vectors(dense), unit_vectors, unit_starts, dense)
         return IngestReport(len(notes.texts), len(passages), embedded, time.perf_counter() - started, changes,
                             notes.skipped, data, wrote=True, first_build=previous is None, reason=reason)
 

@@ -45,7 +45,7 @@ class Config:
             raise TypeError(f"follow_symlinks must be True or False, got {self.follow_symlinks!r}")
 
     @classmethod
-    def from_env(cls, **overrides) -> "Config":
+    def from_env(cls, **overrides) -> Config:
         """QA_NOTES_DIR, QA_INDEX_DIR, QA_EMBED_MODEL, QA_FOLLOW_SYMLINKS, QA_ADMIN_TOKEN,
         QA_QUESTIONS_PER_MINUTE; explicit overrides (CLI flags) win."""
         env = {
@@ -65,7 +65,7 @@ class Config:
         values.setdefault("fallback_index_dir", _cache_folder(index_dir))
         return cls(**values)
 
-    def with_(self, **changes) -> "Config":
+    def with_(self, **changes) -> Config:
         return replace(self, **changes)
 
 

@@ -112,4 +112,5 @@ def _strings(value: object) -> tuple[str, ...]:
         value = [part.strip() for part in value.split(",")] if "," in value else [value]
     if not isinstance(value, list):
         return ()
-    return tuple(" ".join(str(v).split())[:100] for v in value[:50] if isinstance(v, (str, int, float)) and str(v).strip())
+    return tuple(" ".join(str(v).split())[:100] for v in value[:50]
+                 if isinstance(v, (str, int, float)) and str(v).strip())

@@ -4,13 +4,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from pathlib import PurePosixPath
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
-from .links import Link, unique_links
 from .dialect import note_targets, searchable
+from .links import Link, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, parse_note, split_sentences
-
 
 _NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s")
 
@@ -120,7 +119,8 @@ def _hard_cut(piece: Block, limit: int) -> list[Block]:
             units = [Unit(source, first, "code")]
         else:
             units = [Unit(sentence, first) for sentence in split_sentences(source)]
-        pieces.append(Block(piece.kind, first, last, source, units, [link for link in piece.links if link.url in source]))
+        links = [link for link in piece.links if link.url in source]
+        pieces.append(Block(piece.kind, first, last, source, units, links))
     return pieces
 
 

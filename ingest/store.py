@@ -85,7 +85,7 @@ class Manifest:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, row: object, path: Path) -> "Manifest":
+    def from_json(cls, row: object, path: Path) -> Manifest:
         """Check every field's type: a manifest edited by hand or by another version is damage, not a crash."""
         if not isinstance(row, dict) or row.get("format") != FORMAT:
             found = row.get("format") if isinstance(row, dict) else type(row).__name__
@@ -107,32 +107,71 @@ class Manifest:
         return manifest
 
 
+HNSW_ABOVE = 50_000  # passages: above this, the dense index is a graph (approximate), below it exact; see
+                     # docs/performance.md for the crossover measured with python -m bench.scale
+
+
 @dataclass
 class IndexData:
     manifest: Manifest
     passages: list[Passage]
-    vectors: np.ndarray        # one unit-length row per passage
-    unit_vectors: np.ndarray   # one row per unit, passages' units in passage order
+    vectors: np.ndarray        # one unit-length row per passage (a view of the FAISS index's storage)
+    unit_vectors: np.ndarray   # one row per unit, passages' units in passage order (memory-mapped when read)
     unit_starts: np.ndarray    # passage i owns unit rows unit_starts[i]:unit_starts[i+1]
+    dense: faiss.Index | None = None  # the passage vectors' FAISS index: flat, or HNSW above HNSW_ABOVE
+
+    def __post_init__(self) -> None:
+        if self.dense is None:
+            self.dense = dense_index(self.vectors)
+            self.vectors = stored_vectors(self.dense)
 
     def passage_units(self, i: int) -> tuple[int, int]:
         return int(self.unit_starts[i]), int(self.unit_starts[i + 1])
 
 
+def dense_index(vectors: np.ndarray, hnsw_above: int = HNSW_ABOVE) -> faiss.Index:
+    """Exact inner product for up to hnsw_above passages; an HNSW graph beyond, whose search cost
+    grows with the log of the count instead of the count."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if len(vectors) > hnsw_above:
+        index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index
+
+
+class _Borrowed(np.ndarray):
+    """An array over memory that a FAISS index owns, holding the index so the memory outlives its users."""
+    owner: object = None
+
+
+def stored_vectors(index: faiss.Index) -> np.ndarray:
+    """The vectors a flat or HNSW index holds, without copying them (read-only)."""
+    flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
+    if flat.ntotal == 0:
+        return np.zeros((0, flat.d), np.float32)
+    vectors = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d).view(_Borrowed)
+    vectors.owner = index
+    vectors.flags.writeable = False
+    return vectors
+
+
 def write_index(index_dir: Path, manifest: Manifest, passages: list[Passage],
-                vectors: np.ndarray, unit_vectors: np.ndarray) -> Manifest:
+                vectors: np.ndarray, unit_vectors: np.ndarray, dense: faiss.Index | None = None) -> Manifest:
     """Write a new generation, then point manifest.json at it; returns the manifest written.
     Raises IndexWriteFailed, having removed whatever it wrote: the last good index stays as it was."""
     generation = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     files = {"passages": f"passages-{generation}.jsonl", "vectors": f"vectors-{generation}.faiss",
              "units": f"units-{generation}.npy"}
-    flat = faiss.IndexFlatIP(vectors.shape[1])
-    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    dense = dense if dense is not None else dense_index(vectors)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         _write_bytes(index_dir / files["passages"], "".join(
             json.dumps(_passage_to_json(p), ensure_ascii=False) + "\n" for p in passages).encode("utf-8"))
-        _write_bytes(index_dir / files["vectors"], faiss.serialize_index(flat).tobytes())
+        _write_bytes(index_dir / files["vectors"], faiss.serialize_index(dense).tobytes())
         with open(index_dir / files["units"], "wb") as handle:
             np.save(handle, np.ascontiguousarray(unit_vectors, dtype=np.float32))
             handle.flush()
@@ -195,16 +234,16 @@ def remove_leftovers(index_dir: Path, manifest: Manifest) -> None:
 
 
 def _read_generation(index_dir: Path, manifest: Manifest) -> IndexData:
+    """Every file is read once: checked against its checksum as it is read (the sentence vectors, the
+    biggest, are then memory-mapped: only the pages a question touches stay in memory)."""
     try:
         files = manifest.files
-        for name in files.values():
-            if _sha256(index_dir / name) != manifest.checksums[name]:
-                raise IndexCorrupt(f"{index_dir / name} does not match its checksum (truncated or edited?)")
-        lines = (index_dir / files["passages"]).read_text(encoding="utf-8").splitlines()
-        passages = [_passage_from_json(json.loads(line)) for line in lines]
-        flat = faiss.deserialize_index(np.fromfile(index_dir / files["vectors"], dtype=np.uint8))
-        vectors = flat.reconstruct_n(0, flat.ntotal) if flat.ntotal else np.zeros((0, flat.d), np.float32)
-        unit_vectors = np.load(index_dir / files["units"], allow_pickle=False)
+        raw = {kind: _checked_bytes(index_dir / files[kind], manifest) for kind in ("passages", "vectors")}
+        _checked_bytes(index_dir / files["units"], manifest, keep=False)
+        passages = [_passage_from_json(json.loads(line)) for line in raw["passages"].decode("utf-8").splitlines()]
+        dense = faiss.deserialize_index(np.frombuffer(raw["vectors"], dtype=np.uint8))
+        vectors = stored_vectors(dense)
+        unit_vectors = np.load(index_dir / files["units"], mmap_mode="r", allow_pickle=False)
     except IndexCorrupt:
         raise
     except (OSError, KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
@@ -215,7 +254,20 @@ def _read_generation(index_dir: Path, manifest: Manifest) -> IndexData:
             or unit_vectors.shape[0] != unit_starts[-1] or vectors.shape[1] != manifest.dim \
             or (len(unit_vectors) and unit_vectors.shape[1] != manifest.dim):
         raise IndexCorrupt(f"index in {index_dir} has mismatched counts")
-    return IndexData(manifest, passages, vectors, unit_vectors, unit_starts)
+    return IndexData(manifest, passages, vectors, unit_vectors, unit_starts, dense)
+
+
+def _checked_bytes(path: Path, manifest: Manifest, keep: bool = True) -> bytes:
+    """The file's bytes (or b"" if not keep), having checked them against the manifest in the same read."""
+    digest, chunks = hashlib.sha256(), []
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            digest.update(block)
+            if keep:
+                chunks.append(block)
+    if digest.hexdigest() != manifest.checksums[path.name]:
+        raise IndexCorrupt(f"{path} does not match its checksum (truncated or edited?)")
+    return b"".join(chunks)
 
 
 def _has_type(value: object, annotation: str) -> bool:

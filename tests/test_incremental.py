@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import BUNDLED_NOTES, PRIMER, REPO, write_notes
 
 from ask import Asker
-from ingest import (SCHEME, Changes, Config, Encoder, IndexData, ingest, passage_document, read_index,
-                    split_note)
+from ingest import Changes, Config, Encoder, IndexData, ingest, passage_document, read_index, split_note
+
+from helpers import BUNDLED_NOTES, PRIMER, REPO, write_notes
 
 NOTES = {
     "caching.md": "# Caching\n\nA cache keeps hot data in memory.\n\n"

@@ -7,9 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import write_notes
 
 from ingest import SCHEME, Config, IndexCorrupt, ingest, read_index, read_manifest
+
+from helpers import write_notes
 
 NOTES = {"caching.md": "# Caching\n\nLRU evicts the least recently used entry.\n"}
 
