@@ -1,21 +1,20 @@
-"""Warm question -> answer latency against the bare query embedding: python -m bench.latency
+"""Warm question -> answer latency against the bare query embedding: python -m bench.latency [--rounds N]
 
-Both are timed in one process on the same questions, interleaved, so machine noise hits both
-alike; medians and their ratio are printed. The target: ask() within 1.3x of embedding alone.
+Both are timed in one process on the same questions (each folder's tuning questions), interleaved,
+so machine noise hits both alike; medians and their ratio are printed. The target: ask() within
+1.3x of embedding the question alone.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import tempfile
+import sys
 import time
-from pathlib import Path
 
 from ask import Asker
-from ingest import Config, load_encoder
+from ingest import load_encoder
 
-REPO = Path(__file__).resolve().parents[1]
+from .folders import folders
 
 
 def measure(asker: Asker, questions: list[str], rounds: int) -> tuple[float, float]:
@@ -31,25 +30,21 @@ def measure(asker: Asker, questions: list[str], rounds: int) -> tuple[float, flo
     return statistics.median(embed) * 1000, statistics.median(full) * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    folders = {"seed notes": (REPO / "notes", args.shared / "eval/dev/seed_notes.jsonl"),
-               "system-design-primer": (args.shared / "corpora/system-design-primer",
-                                        args.shared / "eval/dev/system_design_primer.jsonl")}
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
     encoder = load_encoder()
     print("| notes | passages | embed only, median ms | question -> answer, median ms | ratio |")
     print("|---|---|---|---|---|")
-    for name, (notes, dev) in folders.items():
-        questions = [json.loads(line)["question"] for line in dev.read_text().splitlines() if line.strip()]
-        with tempfile.TemporaryDirectory() as scratch:
-            asker, _ = Asker.open(Config(notes_dir=notes, index_dir=Path(scratch)), encoder)
-            measure(asker, questions[:3], 1)  # warm-up
-            embed, full = measure(asker, questions, args.rounds)
-            print(f"| {name} | {len(asker.data.passages)} | {embed:.2f} | {full:.2f} | {full / embed:.2f} |")
+    for name, folder in folders().items():
+        asker = folder.asker(encoder)
+        questions = [q["question"] for q in folder.questions("tune")]
+        measure(asker, questions[:3], 1)  # warm-up
+        embed, full = measure(asker, questions, args.rounds)
+        print(f"| {name} | {len(asker.data.passages)} | {embed:.2f} | {full:.2f} | {full / embed:.2f} |")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

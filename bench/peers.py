@@ -15,8 +15,14 @@ import numpy as np
 
 from ingest import Encoder
 
-from .chunkers import (Chunk, heading_sections, langchain_markdown, langchain_quickstart, llamaindex_markdown,
-                       llamaindex_sentence)
+from .chunkers import (
+    Chunk,
+    heading_sections,
+    langchain_markdown,
+    langchain_quickstart,
+    llamaindex_markdown,
+    llamaindex_sentence,
+)
 from .khoj import khoj_markdown
 
 Chunker = Callable[[str, str], list[Chunk]]
