@@ -3,12 +3,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install ingest eval bench browser clean
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+
+.PHONY: run test install ingest eval bench browser axe clean
 
 run: $(VENV)/.installed  ## install, build the index if needed, serve on http://127.0.0.1:7860
 	$(PY) app.py
 
-test: $(VENV)/.installed browser  ## install and run the tests
+test: $(VENV)/.installed browser axe  ## install, lint and run the tests
+	$(PY) -m ruff check .
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
 
 install: $(VENV)/.installed
@@ -22,6 +25,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 browser:  ## Debian's Chromium for the browser test (never a test tool's own download)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium missing and not root: the browser test will be skipped (sudo apt-get install chromium)"; }
+
+axe: $(AXE)  ## axe-core (npm) for the accessibility check in the browser tests
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4.14.1 \
+		|| echo "npm could not install axe-core: the accessibility test will be skipped"
 
 ingest: $(VENV)/.installed
 	$(PY) -m ingest

@@ -5,19 +5,19 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home unless asked for
 
-import gradio as gr  # noqa: E402
-from starlette.middleware import Middleware  # noqa: E402
-from starlette.requests import Request  # noqa: E402
-from starlette.responses import HTMLResponse  # noqa: E402
-from starlette.routing import Route  # noqa: E402
+import gradio as gr
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 
-from ask import QuestionError  # noqa: E402
-from ask.chat import NotAllowed, NotesChat  # noqa: E402
-from ask.http import RequestLimits  # noqa: E402
-from ask.limits import client_of  # noqa: E402
-from ask.pages import CONTENT_SECURITY_POLICY  # noqa: E402
-from ask.render import escape, sources_html  # noqa: E402
-from ingest import Config  # noqa: E402
+from ask import QuestionError
+from ask.chat import NotAllowed, NotesChat
+from ask.http import RequestLimits
+from ask.limits import client_of
+from ask.pages import CONTENT_SECURITY_POLICY
+from ask.render import escape, sources_html
+from ingest import Config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The chat would show the end of a long answer; its start, and the question, matter more.
@@ -94,13 +94,13 @@ def build_ui(config: Config) -> tuple[gr.Blocks, list[Route]]:
         with gr.Row():
             with gr.Column(scale=3):
                 conversation = gr.Chatbot(label="Conversation", height=480, elem_id="conversation",
-                                          latex_delimiters=[], autoscroll=False)
+                                          latex_delimiters=[], autoscroll=False, buttons=["copy", "copy_all"])
                 question = gr.Textbox(label="Question", placeholder="e.g. how do Redis consumer groups differ from "
                                       "Kafka's?", elem_id="question", submit_btn="Ask", max_length=2000)
                 examples = gr.Dataset(label="Examples from your notes", components=[question], elem_id="examples",
                                       samples=[[q] for q in chat.examples()])
             with gr.Column(scale=2):
-                gr.Markdown("### Sources", elem_id="sources-title")
+                gr.Markdown("## Sources", elem_id="sources-title")
                 sources = gr.HTML(sources_html(None), elem_id="sources")
         chat_outputs = [conversation, sources, status, question, asked]
         question.submit(respond, [question, conversation, asked], chat_outputs, api_name="chat").then(

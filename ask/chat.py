@@ -10,8 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest import (Config, Encoder, IndexUnusable, IndexWriteFailed, IngestBusy, NoNotes, counted, load_encoder,
-                    read_note, resolve_note)
+from ingest import (
+    Config,
+    Encoder,
+    IndexUnusable,
+    IndexWriteFailed,
+    IngestBusy,
+    NoNotes,
+    counted,
+    load_encoder,
+    read_note,
+    resolve_note,
+)
 
 from .answer import Answer
 from .asker import Asker, QuestionError
@@ -45,6 +55,7 @@ class NotesChat:
         self.config = config
         self.encoder = encoder or load_encoder(config.model)
         self.asker: Asker | None = None
+        self._resolver: tuple[str, Callable[[str], str | None]] = ("-", lambda target: None)
         self.limiter = RateLimiter(config.questions_per_minute, burst=max(5, config.questions_per_minute // 3))
         try:
             self.asker, how = Asker.serve(config, self.encoder)  # its config says where it re-ingests
@@ -98,7 +109,6 @@ class NotesChat:
             return self.public(NO_NOTES)
         except (IngestBusy, IndexWriteFailed, IndexUnusable) as error:
             return self.public(f"⚠ {error}")
-        self.resolver.cache_clear()
         self._examples = self._draw_examples()
         return self.public(message)
 
@@ -110,11 +120,13 @@ class NotesChat:
     def examples(self) -> list[str]:
         return list(self._examples)
 
-    @lru_cache(maxsize=1)
     def resolver(self) -> Callable[[str], str | None]:
         """[[wikilink]] target -> the indexed note it names, for the index being served."""
-        docs = sorted({p.doc for p in self.asker.data.passages}) if self.asker else []
-        return lru_cache(maxsize=4096)(lambda target: resolve_note(target, docs))
+        generation = self.asker.data.manifest.generation if self.asker else ""
+        if self._resolver[0] != generation:
+            docs = sorted({p.doc for p in self.asker.data.passages}) if self.asker else []
+            self._resolver = (generation, lru_cache(maxsize=4096)(lambda target: resolve_note(target, docs)))
+        return self._resolver[1]
 
     def note_page(self, doc: str, lines: tuple[int, int] | None) -> str:
         """The note, rendered, if the index holds it; raises FileNotFoundError otherwise."""

@@ -24,7 +24,7 @@ def example_questions(asker: Asker, n: int = 5) -> list[str]:
     tried.sort(key=lambda t: -t[0])
     picked, docs = [], set()
     for first_pass in (True, False):
-        for score, doc, question in tried:
+        for _, doc, question in tried:
             if len(picked) < n and question not in picked and (doc not in docs or not first_pass):
                 picked.append(question)
                 docs.add(doc)

@@ -40,7 +40,8 @@ def note_page_html(doc: str, markdown: str, cited: tuple[int, int] | None, resol
                 if first:
                     token.attrSet("id", "cited")
                     first = False
-    body = without_blank_lines(markdown_renderer().renderer.render(tokens, markdown_renderer().options, {"resolve": resolve}))
+    md = markdown_renderer()
+    body = without_blank_lines(md.renderer.render(tokens, md.options, {"resolve": resolve}))
     where = f" · lines {cited[0]}–{cited[1]} marked" if cited else ""
     return _page(doc, f"<header><h1>{escape(doc)}</h1><p>From your notes{where} · "
                       f'<a href="notes">all notes</a></p></header><main>{body}</main>')

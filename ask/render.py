@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from urllib.parse import quote, unquote, urlencode
 from functools import lru_cache
+from urllib.parse import quote, unquote, urlencode
 
 from markdown_it import MarkdownIt
 

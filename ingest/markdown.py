@@ -42,14 +42,14 @@ class Block:
     source: str
     units: list[Unit] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
-    items: list["Block"] = field(default_factory=list)  # top-level list items, where a list may be cut
+    items: list[Block] = field(default_factory=list)  # top-level list items, where a list may be cut
 
 
 @dataclass(frozen=True)
 class ParsedNote:
     meta: NoteMeta              # from the front matter
     first_heading: str          # the text of the note's first level-1 heading, or ""
-    sections: list["Section"]
+    sections: list[Section]
 
 
 @dataclass

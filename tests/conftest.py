@@ -10,9 +10,10 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before anything imports huggingface_hub
 
-from helpers import BUNDLED_NOTES, fake_encoder as _fake_encoder  # noqa: E402
+from ingest import Config, Encoder, load_encoder
 
-from ingest import Config, Encoder, load_encoder  # noqa: E402
+from helpers import BUNDLED_NOTES
+from helpers import fake_encoder as _fake_encoder
 
 
 @pytest.fixture(autouse=True)

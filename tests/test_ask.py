@@ -53,7 +53,8 @@ def test_follow_up_naming_a_new_subject_moves_to_that_subject(bundled_asker: Ask
     before = bundled_asker.ask("What open questions did I list about Kafka?")
     follow = bundled_asker.ask("what about Redis Stream?", previous="What open questions did I list about Kafka?")
     assert before.hits[0].passage.heading[-1] == "Kafka"
-    assert all("Redis Stream" in h.passage.heading for h in follow.hits[:2]), [h.passage.heading for h in follow.hits[:2]]
+    assert all("Redis Stream" in h.passage.heading for h in follow.hits[:2]), [h.passage.heading
+                                                                               for h in follow.hits[:2]]
 
 
 @pytest.mark.parametrize("question, previous, expected", [

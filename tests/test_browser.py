@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_notes, running_app
+from helpers import REPO, copy_notes, running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
@@ -145,3 +145,86 @@ def test_a_question_the_notes_do_not_answer_says_so_and_why(page, tmp_path):
     docs = page.locator("#sources a[href='https://kafka.apache.org/documentation/']")  # a bare URL in the note
     expect(docs).to_have_text("https://kafka.apache.org/documentation/", timeout=TIMEOUT_MS)
     page.screenshot(path=tmp_path / "abstain.png", full_page=True)
+
+
+AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed at {AXE} (make axe)")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_page_has_no_serious_accessibility_violations(browser, app_url, scheme, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(app_url + ("?__theme=dark" if scheme == "dark" else ""), wait_until="domcontentloaded",
+              timeout=TIMEOUT_MS)
+    ask(page, "how do redis consumer groups differ from kafka's?")
+    expect(page.locator("#conversation .answer")).to_be_visible(timeout=TIMEOUT_MS)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
+        .violations.filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => `${v.impact} ${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
+    page.screenshot(path=tmp_path / f"page-{scheme}.png", full_page=True)
+    context.close()
+    assert violations == []
+
+
+def test_on_a_phone_the_newest_answer_opens_at_its_question(browser, app_url, tmp_path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+    ask(page, "how do redis consumer groups differ from kafka's?")
+    expect(page.locator("#conversation .answer")).to_be_visible(timeout=TIMEOUT_MS)
+    ask(page, "What do my notes say about DynamoDB?")
+    expect(page.locator("#conversation .answer")).to_have_count(2, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    question = page.locator("#conversation [data-testid='user']").last
+    box = question.bounding_box()
+    top_of_answer = page.locator("#conversation .answer").last.bounding_box()
+    page.screenshot(path=tmp_path / "phone.png")
+    context.close()
+    assert 0 <= box["y"] and top_of_answer["y"] < 844  # the question and the start of its answer are in view
+
+
+def test_an_empty_question_keeps_the_conversation(page):
+    ask(page, "how do redis consumer groups differ from kafka's?")
+    expect(page.locator("#conversation .answer")).to_have_count(1, timeout=TIMEOUT_MS)
+    ask(page, "   ")
+    expect(page.locator(".toast-body, [data-testid='toast-body']").first).to_contain_text("Type a question first",
+                                                                                        timeout=TIMEOUT_MS)
+    expect(page.locator("#conversation .answer")).to_have_count(1)
+    expect(page.locator("#sources")).to_contain_text("Redis Stream")
+
+
+def test_a_citation_leads_to_its_source_card_and_the_card_opens_the_note(page):
+    ask(page, "how do redis consumer groups differ from kafka's?")
+    page.locator("#conversation a.cite").first.click(timeout=TIMEOUT_MS)
+    expect(page.locator("#source-1")).to_be_in_viewport(timeout=TIMEOUT_MS)
+    with page.context.expect_page() as opened:
+        page.locator("#source-1 .open a").click()
+    note = opened.value
+    note.wait_for_load_state()
+    expect(note.locator("#cited")).to_be_in_viewport(timeout=TIMEOUT_MS)
+    expect(note.locator("#cited")).to_contain_text("Consumer group")
+    expect(note.locator("h1").first).to_have_text("system-design.md")
+
+
+def test_clear_also_clears_the_sources_and_undo_gives_the_question_back(page):
+    ask(page, "how do redis consumer groups differ from kafka's?")
+    expect(page.locator("#sources .source")).to_have_count(1, timeout=TIMEOUT_MS)
+    page.locator("#conversation button[aria-label='Undo']").last.click(timeout=TIMEOUT_MS)
+    expect(page.locator("#question textarea")).to_have_value("how do redis consumer groups differ from kafka's?",
+                                                             timeout=TIMEOUT_MS)
+    page.locator("#question textarea").press("Enter")
+    expect(page.locator("#conversation .answer")).to_have_count(1, timeout=TIMEOUT_MS)
+    page.locator("#conversation button[aria-label='Clear']").click()
+    expect(page.locator("#sources .source")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(page.locator("#conversation .answer")).to_have_count(0)
+
+
+def test_reingest_says_what_it_did_and_the_button_comes_back(page):
+    button = page.locator("#reingest")
+    button.click(timeout=TIMEOUT_MS)
+    expect(page.locator("#ingest-log")).to_contain_text("Re-ingested:", timeout=TIMEOUT_MS)
+    expect(page.locator("#ingest-log")).to_contain_text("index is up to date with the notes")
+    expect(button).to_be_enabled()
+    expect(page.locator("#status")).to_contain_text("passages")

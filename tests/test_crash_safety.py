@@ -17,11 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import PRIMER, REPO, clean_env, write_notes
 from filelock import FileLock
 
 from ask import Asker
 from ingest import Config, Encoder, IndexCorrupt, IngestBusy, ingest, read_index
+
+from helpers import PRIMER, REPO, clean_env, write_notes
 
 NOTES = {
     "caching.md": "# Caching\n\nA cache keeps hot data in memory.\n\n"
@@ -254,7 +255,7 @@ def _wait_for_output(process: subprocess.Popen, text: str, timeout: float) -> No
             seen += os.read(process.stderr.fileno(), 65536)
 
 
-@pytest.mark.parametrize("kill_after", [0.5, 2.0, 5.0, 9.0, "first batch embedded"])
+@pytest.mark.parametrize("kill_after", [0.5, 2.0, "first batch embedded"])
 def test_sigkill_of_the_real_cli_rebuild_keeps_the_last_good_index(primer: Config, fake_encoder: Encoder,
                                                                      kill_after: float | str):
     """The real `python -m ingest --rebuild` killed while starting, loading the model or embedding:

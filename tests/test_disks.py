@@ -8,12 +8,13 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 import httpx
+import pytest
 from gradio_client import Client
-from helpers import REPO, clean_env, fake_cli_command, fake_encoder, free_port, write_notes
 
 from ingest import Config, ingest
+
+from helpers import REPO, clean_env, fake_cli_command, fake_encoder, free_port, write_notes
 
 NOTES = {"caching.md": "# Caching\n\nA cache keeps hot data in memory.\n\n## Eviction\n\n"
                        "LRU evicts the least recently used entry.\n"}
@@ -118,7 +119,7 @@ def test_the_app_on_a_read_only_repository_builds_its_index_in_a_cache_folder_an
         result = client.predict("LRU evicts entry", api_name="/ask")
         assert "LRU evicts the least recently used entry." in result["answer"]
         startup = json.dumps(httpx.get(f"http://127.0.0.1:{port}/config", timeout=30).json())
-        assert "the index folder cannot be written, so the index was built in a cache folder instead" in startup, startup[startup.find("ingest-log") - 600:startup.find("ingest-log") + 100]
+        assert "the index folder cannot be written, so the index was built in a cache folder instead" in startup
         assert str(tmp_path) not in startup  # no server path reaches a visitor
         message = client.predict(api_name="/reingest")
         assert "index is up to date" in message

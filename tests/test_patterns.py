@@ -98,10 +98,10 @@ def test_rendering_any_text_leaves_no_tag_or_link_from_it(text):
 @pytest.fixture(scope="module")
 def fake_asker(tmp_path_factory):
     """The bundled notes plus a note crafted to be slow, indexed with the fake encoder."""
-    from helpers import BUNDLED_NOTES, fake_encoder, write_notes
-
     from ask import Asker
     from ingest import Config
+
+    from helpers import BUNDLED_NOTES, fake_encoder, write_notes
     root = tmp_path_factory.mktemp("crafted")
     notes = write_notes(root / "notes", {"system-design.md": (BUNDLED_NOTES / "system-design.md").read_text(),
                                          "crafted.md": "# Crafted\n\nbrackets " + "[" * 50_000 + "\n\n"
