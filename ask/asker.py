@@ -105,13 +105,15 @@ class Asker:
     def data(self) -> IndexData:
         return self._current[0]
 
-    def ask(self, question: str, previous: str | None = None) -> Answer:
-        """Answer one question; previous is the last question of the chat, for follow-ups."""
+    def ask(self, question: str, previous: str | None = None, vector: np.ndarray | None = None) -> Answer:
+        """Answer one question; previous is the last question of the chat, for follow-ups; vector, the
+        question's embedding when it was made already (a batch of example questions)."""
         started = time.perf_counter()
         question, notice = self._checked_question(question)
         data, retriever, probes = self._current
         search_text = standalone_question(question, previous)
-        vector = self.encoder.encode_query(search_text)
+        if vector is None or search_text != question:
+            vector = self.encoder.encode_query(search_text)
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
         word_text = question if search_text != question and terms(question) else search_text
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))

@@ -11,14 +11,16 @@ GENERIC = frozenset({
     "source", "source(s)", "further reading", "misc", "miscellaneous", "other", "examples", "example", "contents",
     "table of contents", "index", "appendix", "see also", "related", "readme", "about", "faq", "tips",
 })
-CANDIDATES = 40  # questions tried; each costs one answer (about 15 ms)
+CANDIDATES = 40  # questions tried: embedded in one batch, then answered (a few ms each)
 
 
 def example_questions(asker: Asker, n: int = 5) -> list[str]:
     """Up to n questions, best answered first, one per note before a second from any."""
     tried: list[tuple[float, str, str]] = []  # (score, doc, question)
-    for doc, question in _candidates(asker)[:CANDIDATES]:
-        answer = asker.ask(question)
+    candidates = _candidates(asker)[:CANDIDATES]
+    vectors = asker.encoder.encode([question for _, question in candidates]) if candidates else []
+    for (doc, question), vector in zip(candidates, vectors):
+        answer = asker.ask(question, vector=vector)
         if not answer.abstained and not answer.weak and answer.coverage is not None:
             tried.append((answer.coverage.score, doc, question))
     tried.sort(key=lambda t: -t[0])

@@ -31,7 +31,8 @@ class Hit:
     score: float      # fused score that sets the rank
     dense: float      # cosine similarity of question and passage
     unit: float       # cosine similarity of question and the passage's closest unit
-    coverage: float   # the lexical score (Tuning.lexical), in [0, 1]
+    lexical: float    # the lexical ranking signal (Tuning.lexical), in [0, 1]
+    coverage: float   # the share of the question's words the passage holds: what answerability counts
     evidence: tuple[Evidence, ...] = ()  # the passage's units, in note order
 
 
@@ -90,10 +91,12 @@ class Retriever:
             fused += t.sentence_words_weight * best_sentence
         fused = fused + self._context(np.where(np.isfinite(fused), fused, 0.0))
         top = np.argpartition(-fused, min(k, n) - 1)[:k] if n > k else np.arange(n)
-        order = top[np.argsort(-fused[top], kind="stable")]
+        order = top[np.lexsort((top, -fused[top]))]  # best first; a tie goes to the passage earlier in the index
         wanted_set = set(wanted)
+        coverage = lexical if t.lexical == "coverage" else self.lexical.scores(wanted, "coverage")
         return [Hit(self.data.passages[i], int(i), float(fused[i]), float(dense[i]), float(unit[i]),
-                    float(lexical[i]), self._evidence(int(i), unit_similarity, wanted_set)) for i in order]
+                    float(lexical[i]), float(coverage[i]), self._evidence(int(i), unit_similarity, wanted_set))
+                for i in order]
 
     def _candidates(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The passages to score, and their units' rows: all of them up to EXACT_UP_TO; beyond, the dense

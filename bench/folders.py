@@ -31,10 +31,13 @@ class Folder:
     def questions(self, split: str) -> list[dict]:
         return [q for path in (self.tune if split == "tune" else self.test) for q in read_questions(path)]
 
-    def asker(self, encoder: Encoder, tuning: Tuning = Tuning(), index_root: Path = INDEXES) -> Asker:
-        config = Config(notes_dir=self.notes, index_dir=index_root / self.name)
+    def asker(self, encoder: Encoder, tuning: Tuning = Tuning(), passage_chars: int = Config.max_passage_chars,
+              index_root: Path = INDEXES) -> Asker:
+        """An Asker over this folder's cached index (one per passage size), brought up to date first."""
+        config = Config(notes_dir=self.notes, index_dir=index_root / f"{passage_chars}" / self.name,
+                        max_passage_chars=passage_chars)
         asker, _ = Asker.open(config, encoder)
-        return Asker(config, encoder, asker.data, tuning) if tuning != Tuning() else asker
+        return asker.with_tuning(tuning) if tuning != Tuning() else asker
 
 
 def folders(shared: Path = SHARED) -> dict[str, Folder]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ask import Asker
 from ask.evaluate import run_questions
 from ask.metrics import score_run
 from ask.tuning import Tuning
@@ -26,6 +27,7 @@ from ingest import DEFAULT_MODEL, load_encoder
 from .folders import Folder, folders
 
 METRICS = ["hit@600", "hit@2000", "mrr@10", "answer_support", "abstain_recall", "false_abstain"]
+PASSAGE_SIZES = [500, 600, 700, 900]  # max_passage_chars, an index-time lever: chosen first, at the default tuning
 LEVERS: dict[str, list] = {
     "lexical": ["coverage", "idf", "bm25"],
     "sentence_words_weight": [0.0, 0.1, 0.2, 0.3],
@@ -45,6 +47,11 @@ LEVERS: dict[str, list] = {
     "probe_margin": [-0.1, -0.05, 0.0, 0.05, 0.1],
     "min_answerability": [0.3, 0.325, 0.35, 0.375, 0.4, 0.425, 0.45, 0.475, 0.5],
 }
+# The constants before this protocol chose any (passages of 500 characters), for comparison.
+BASELINE = Tuning(dense_weight=1.0, unit_weight=0.5, lexical_weight=0.4, lexical="coverage", sentence_words_weight=0.0,
+                  neighbour_weight=0.0, note_weight=0.0, answer_passages=3, max_quotes=4, quote_margin=0.75,
+                  quote_words=0.3, quote_passage=0.5, context_penalty=0.0, bar="fixed", min_answerability=0.475,
+                  coverage_bonus=0.3, unknown_term_penalty=0.3, rare_zipf=3.0)
 FALSE_ABSTAIN_LIMIT = 0.03  # a refused question the notes answer is the worst error: a heavy price above this
 
 
@@ -56,36 +63,44 @@ def objective(m: dict) -> float:
 class Evaluator:
     """Metrics of (folder, split, tuning), each computed once; question vectors embedded once."""
 
-    def __init__(self, chosen: dict[str, Folder]):
-        self.folders = chosen
+    def __init__(self, chosen: dict[str, Folder], sizes: list[int]):
+        self.folders, self.sizes = chosen, sizes
         self.encoder = _MemoEncoder(load_encoder(DEFAULT_MODEL))
-        self.askers = {name: folder.asker(self.encoder) for name, folder in chosen.items()}
+        self.askers: dict[tuple[str, int], Asker] = {}
         self.cache: dict[tuple, dict] = {}
 
-    def metrics(self, name: str, split: str, tuning: Tuning) -> dict:
-        key = (name, split, tuning)
+    def metrics(self, name: str, split: str, size: int, tuning: Tuning) -> dict:
+        key = (name, split, size, tuning)
         if key not in self.cache:
-            asker = self.askers[name].with_tuning(tuning)
+            if (name, size) not in self.askers:
+                self.askers[name, size] = self.folders[name].asker(self.encoder, passage_chars=size)
+            asker = self.askers[name, size].with_tuning(tuning)
             questions = self.folders[name].questions(split)
             self.cache[key] = score_run(questions, run_questions(asker, questions))
         return self.cache[key]
 
-    def mean_objective(self, names: list[str], tuning: Tuning) -> float:
+    def mean_objective(self, names: list[str], size: int, tuning: Tuning) -> float:
         """The mean objective over folders, less a steep price for the worst folder's false refusals
         above FALSE_ABSTAIN_LIMIT: no folder's answerable questions may be refused to help another's."""
-        metrics = [self.metrics(n, "tune", tuning) for n in names]
+        metrics = [self.metrics(n, "tune", size, tuning) for n in names]
         worst = max(m["false_abstain"] for m in metrics)
         return float(np.mean([objective(m) for m in metrics])) - 5.0 * max(0.0, worst - FALSE_ABSTAIN_LIMIT)
 
-    def choose(self, names: list[str], log=None) -> Tuning:
+    def choose(self, names: list[str], log=None) -> tuple[int, Tuning]:
+        """The passage size (at the default constants), then each constant in turn at that size."""
+        scored = [(self.mean_objective(names, size, Tuning()), -i, size) for i, size in enumerate(self.sizes)]
+        size = max(scored)[2]
+        if log:
+            log("max_passage_chars", [(v, s) for s, _, v in scored], size)
         tuning = Tuning()
         for lever, values in LEVERS.items():
-            scored = [(self.mean_objective(names, tuning.with_(**{lever: v})), -i, v) for i, v in enumerate(values)]
+            scored = [(self.mean_objective(names, size, tuning.with_(**{lever: v})), -i, v)
+                      for i, v in enumerate(values)]
             best = max(scored)[2]
             if log:
                 log(lever, [(v, s) for s, _, v in scored], best)
             tuning = tuning.with_(**{lever: best})
-        return tuning
+        return size, tuning
 
 
 class _MemoEncoder:
@@ -104,21 +119,23 @@ class _MemoEncoder:
         return self._vectors[text]
 
 
-def _changed(tuning: Tuning) -> str:
-    default = Tuning()
+def _changed(size: int, tuning: Tuning) -> str:
+    """The choice, as it differs from the constants before this protocol."""
     diff = {f.name: getattr(tuning, f.name) for f in fields(Tuning)
-            if getattr(tuning, f.name) != getattr(default, f.name)}
-    return ", ".join(f"{k}={v}" for k, v in diff.items()) or "(the defaults)"
+            if getattr(tuning, f.name) != getattr(BASELINE, f.name)}
+    return ", ".join(f"{k}={v}" for k, v in {"max_passage_chars": size, **diff}.items())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.levers", description=__doc__.splitlines()[0])
     parser.add_argument("--folders", help="comma-separated folder names (default: all)")
+    parser.add_argument("--sizes", default=",".join(map(str, PASSAGE_SIZES)),
+                        help="passage sizes to try (each builds its own indexes once)")
     parser.add_argument("--json", type=Path, help="write every number here")
     args = parser.parse_args(argv)
     available = folders()
     names = [n.strip() for n in args.folders.split(",")] if args.folders else list(available)
-    evaluator = Evaluator({n: available[n] for n in names})
+    evaluator = Evaluator({n: available[n] for n in names}, [int(s) for s in args.sizes.split(",")])
 
     def log(lever, scored, best):
         print(f"  {lever}: " + ", ".join(f"{v}={s:.3f}" for v, s in scored) + f"  -> {best}", file=sys.stderr)
@@ -128,21 +145,24 @@ def main(argv: list[str] | None = None) -> int:
     held_out = {}
     for name in names:
         others = [n for n in names if n != name]
-        held_out[name] = evaluator.choose(others) if others else Tuning()
-        print(f"without {name}: {_changed(held_out[name])}", file=sys.stderr)
+        held_out[name] = evaluator.choose(others) if others else (PASSAGE_SIZES[0], Tuning())
+        print(f"without {name}: {_changed(*held_out[name])}", file=sys.stderr)
 
-    print(f"Chosen on all folders: {_changed(shipped)}\n")
+    print(f"Chosen on all folders: {_changed(*shipped)}\n")
     print("| folder | constants | " + " | ".join(METRICS) + " |")
     print("|---|---|" + "---|" * len(METRICS))
     report = {}
     for name in names:
-        for label, tuning in (("chosen without it", held_out[name]), ("shipped", shipped), ("defaults", Tuning())):
-            m = evaluator.metrics(name, "test", tuning)
+        for label, (size, tuning) in (("chosen without it", held_out[name]), ("chosen on all", shipped),
+                                      ("before (500, old constants)", (500, BASELINE))):
+            m = evaluator.metrics(name, "test", size, tuning)
             report.setdefault(name, {})[label] = m
             print(f"| {name} | {label} | " + " | ".join(f"{m[k]:.3f}" for k in METRICS) + " |")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        numbers = {"shipped": asdict(shipped), "held_out": {n: asdict(t) for n, t in held_out.items()}, "test": report}
+        numbers = {"chosen_on_all": {"max_passage_chars": shipped[0], **asdict(shipped[1])},
+                   "held_out": {n: {"max_passage_chars": s, **asdict(t)} for n, (s, t) in held_out.items()},
+                   "test": report}
         args.json.write_text(json.dumps(numbers, indent=1), encoding="utf-8")
     return 0
 

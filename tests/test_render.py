@@ -11,7 +11,7 @@ from ingest import Link, Passage
 
 def _answer(text: str, links=(), heading=("H <b>",)) -> Answer:
     passage = Passage("id", "n.md", heading, (1, 2), text, tuple(links))
-    hit = Hit(passage, 0, 1.0, 0.9, 0.9, 1.0)
+    hit = Hit(passage, 0, 1.0, 0.9, 0.9, 1.0, 1.0)
     return Answer("q", False, (Quote(text, 1, 1),), (hit,), (hit,))
 
 

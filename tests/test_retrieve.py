@@ -1,0 +1,94 @@
+"""Retrieval against brute force, with the fake encoder: the fused ranking is a plain sort of the
+signals computed one passage at a time, the evidence is each sentence's own cosine, and scoring only
+the candidates (large indexes) finds what scoring everything finds."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import write_notes
+
+import ask.retrieve
+from ask.lexical import LexicalIndex
+from ask.retrieve import Retriever
+from ask.terms import terms
+from ask.tuning import Tuning
+from ingest import Config, ingest, passage_document, searchable
+
+NOTES = {f"topic-{i}.md": f"# Topic {i}\n\nKafka partitions keep order {i}. Redis streams add entries {i % 3}.\n\n"
+                          f"## Details {i}\n\nConsumers read offsets and groups {i}; caches evict {i % 5}.\n"
+         for i in range(12)}
+QUESTION = "how do kafka consumers read offsets"
+
+
+@pytest.fixture
+def index(tmp_path: Path, fake_encoder):
+    config = Config(notes_dir=write_notes(tmp_path / "notes", NOTES), index_dir=tmp_path / "index")
+    return ingest(config, fake_encoder).data, fake_encoder
+
+
+def _brute_force(data, vector: np.ndarray, tuning: Tuning) -> list[tuple[float, int]]:
+    wanted = list(dict.fromkeys(terms(QUESTION)))
+    scored = []
+    for row, passage in enumerate(data.passages):
+        dense = float(data.vectors[row] @ vector)
+        start, end = data.passage_units(row)
+        unit = max((float(np.asarray(data.unit_vectors[j]) @ vector) for j in range(start, end)), default=0.0)
+        held = set(terms(passage_document(passage)))
+        coverage = sum(t in held for t in wanted) / len(wanted)
+        best_sentence = max((sum(t in set(terms(searchable(u.text))) for t in wanted) / len(wanted)
+                             for u in passage.units), default=0.0)
+        scored.append((tuning.dense_weight * dense + tuning.unit_weight * unit + tuning.lexical_weight * coverage
+                       + tuning.sentence_words_weight * best_sentence, row))
+    return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+@pytest.mark.parametrize("tuning", [Tuning(lexical="coverage"), Tuning(lexical="coverage", unit_weight=0.0,
+                                                                        sentence_words_weight=0.3)])
+def test_fused_ranking_is_a_plain_sort_of_the_signals(index, tuning):
+    data, encoder = index
+    vector = encoder.encode_query(QUESTION)
+    hits = Retriever(data, tuning).search(QUESTION, vector, k=10)
+    expected = _brute_force(data, vector, tuning)[:10]
+    assert [h.row for h in hits] == [row for _, row in expected]
+    assert [h.score for h in hits] == pytest.approx([score for score, _ in expected], abs=1e-5)
+
+
+def test_each_hit_carries_its_sentences_with_their_own_cosine_and_word_overlap(index):
+    data, encoder = index
+    vector = encoder.encode_query(QUESTION)
+    hit = Retriever(data).search(QUESTION, vector, k=1)[0]
+    start, _ = data.passage_units(hit.row)
+    assert [e.unit for e in hit.evidence] == list(hit.passage.units)
+    for j, evidence in enumerate(hit.evidence):
+        assert evidence.similarity == pytest.approx(float(np.asarray(data.unit_vectors[start + j]) @ vector), abs=1e-5)
+    assert max(e.similarity for e in hit.evidence) == pytest.approx(hit.unit, abs=1e-5)
+
+
+def test_scoring_only_the_candidates_finds_what_scoring_everything_finds(index, monkeypatch):
+    data, encoder = index
+    vector = encoder.encode_query(QUESTION)
+    exact = [h.row for h in Retriever(data).search(QUESTION, vector, k=5)]
+    monkeypatch.setattr(ask.retrieve, "EXACT_UP_TO", 0)
+    monkeypatch.setattr(ask.retrieve, "CANDIDATES", 8)
+    assert [h.row for h in Retriever(data).search(QUESTION, vector, k=5)] == exact
+
+
+def test_bm25_and_coverage_agree_with_their_formulas():
+    documents = [["kafka", "kafka", "log"], ["redis", "log"], ["kafka"]]
+    lexical = LexicalIndex(documents)
+    assert list(lexical.scores(["kafka", "log"], "coverage")) == [1.0, 0.5, 0.5]
+    n, mean_length = 3, 2.0
+
+    def bm25(doc):
+        score = 0.0
+        for term in ("kafka", "log"):
+            df = sum(term in d for d in documents)
+            tf = doc.count(term)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(doc) / mean_length)) if tf else 0.0
+        return score
+    raw = [bm25(d) for d in documents]
+    assert list(lexical.scores(["kafka", "log"], "bm25")) == pytest.approx([r / max(raw) for r in raw])
