@@ -40,13 +40,13 @@ LEVERS: dict[str, list] = {
     "quote_passage": [0.0, 0.25, 0.5, 0.75],
     "answer_passages": [1, 2, 3, 4],
     "max_quotes": [2, 3, 4, 5],
-    "rare_zipf": [0.0, 1.5, 2.0, 2.25, 2.5, 3.0],
-    "unknown_term_penalty": [0.0, 0.1, 0.2, 0.3],
-    "bar": ["fixed", "probes"],
+    "bar": ["fixed", "probes"],  # the bar first: the penalties below are measured against it
     "probe_quantile": [0.75, 0.9, 0.95, 1.0],
     "probe_margin": [-0.1, -0.05, 0.0, 0.05, 0.1],
     "min_answerability": [0.3, 0.325, 0.35, 0.375, 0.4, 0.425, 0.45, 0.475, 0.5],
-}
+    "rare_zipf": [0.0, 1.5, 2.0, 2.25, 2.5, 3.0],
+    "unknown_term_penalty": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+}  # max_quotes stops at 5 on purpose: more quotes raise answer_support by making answers longer, not better
 # The constants before this protocol chose any (passages of 500 characters), for comparison.
 BASELINE = Tuning(dense_weight=1.0, unit_weight=0.5, lexical_weight=0.4, lexical="coverage", sentence_words_weight=0.0,
                   neighbour_weight=0.0, note_weight=0.0, answer_passages=3, max_quotes=4, quote_margin=0.75,
@@ -87,12 +87,12 @@ class Evaluator:
         return float(np.mean([objective(m) for m in metrics])) - 5.0 * max(0.0, worst - FALSE_ABSTAIN_LIMIT)
 
     def choose(self, names: list[str], log=None) -> tuple[int, Tuning]:
-        """The passage size (at the default constants), then each constant in turn at that size."""
-        scored = [(self.mean_objective(names, size, Tuning()), -i, size) for i, size in enumerate(self.sizes)]
+        """The passage size (at the constants before this protocol), then each constant in turn at that size."""
+        scored = [(self.mean_objective(names, size, BASELINE), -i, size) for i, size in enumerate(self.sizes)]
         size = max(scored)[2]
         if log:
             log("max_passage_chars", [(v, s) for s, _, v in scored], size)
-        tuning = Tuning()
+        tuning = BASELINE  # from the constants before this protocol, whatever is shipped now
         for lever, values in LEVERS.items():
             scored = [(self.mean_objective(names, size, tuning.with_(**{lever: v})), -i, v)
                       for i, v in enumerate(values)]

@@ -48,9 +48,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(config: Config, rebuild: bool, quiet_errors: bool = False) -> int:
-    bar = tqdm(total=0, unit="text", desc="embedding", leave=False, file=sys.stderr)
+    bar = tqdm(total=0, unit="passage", desc="reading notes", leave=False, file=sys.stderr)
 
     def progress(done: int, total: int, stage: str) -> None:
+        bar.set_description(stage, refresh=False)
         bar.total = total
         bar.n = done
         bar.refresh()

@@ -125,7 +125,11 @@ def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False
             old, reason = None, f"{old.manifest.unusable_with(encoder.name, encoder.dim)}: rebuilding"
         kept_hashes = _kept_unreadable(notes, old)
         passages = _split(notes, old, changes, config, keep=set(kept_hashes))
+        if on_progress:
+            on_progress(0, 0, f"{counted(len(notes.texts), 'note')} read, {counted(len(passages), 'passage')}")
         vectors, unit_vectors, embedded = _vectors(passages, old, encoder, on_progress)
+        if on_progress:
+            on_progress(len(passages), len(passages), "writing the index")
         manifest = Manifest(model=encoder.name, dim=encoder.dim, splitter=SPLIT_VERSION,
                             max_passage_chars=config.max_passage_chars,
                             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -211,7 +215,7 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder,
 
     def report(done: int, total: int) -> None:
         if on_progress:
-            on_progress(done, total, "embedding")
+            on_progress(done, total, f"embedding {total} new passages")
 
     report(0, len(todo))
     new_passages, new_units = encoder.encode_passages([passage_document(p) for p in todo],

@@ -16,7 +16,7 @@ class Config:
     notes_dir: Path = Path("notes")
     index_dir: Path = Path("index")
     model: str = DEFAULT_MODEL         # any sentence-transformers name or local path
-    max_passage_chars: int = 500       # a section longer than this is cut between blocks
+    max_passage_chars: int = 600       # a section longer than this is cut between blocks (bench.levers)
     top_k: int = 10                    # passages returned with an answer
     max_question_chars: int = 1000     # longer questions are cut, with a notice
     lock_timeout: float = 600.0        # seconds an ingest waits for another one to finish

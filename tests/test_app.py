@@ -82,12 +82,14 @@ def test_reingest_after_editing_a_note_changes_the_answer(app, client):
 
 def test_a_follow_up_through_the_chat_endpoint_is_searched_with_the_question_before(app):
     client = _new_client(app)
-    history, *_ = client.predict(REDIS_QUESTION, [], api_name="/chat")
+    history, *_ = client.predict("What did I write about DynamoDB?", [], api_name="/chat")
     history, *_ = client.predict("and the docs link?", history, api_name="/chat")
-    assert "https://redis.io/docs/latest/develop/data-types/streams/" in _last_reply(history)
+    reply = _last_reply(history)
+    assert "https://docs.aws.amazon.com/amazondynamodb/" in reply
+    assert "searched: <q>What did I write about DynamoDB? and the docs link?</q>" in reply
 
     alone, *_ = _new_client(app).predict("and the docs link?", [], api_name="/chat")
-    assert "redis.io" not in _last_reply(alone)
+    assert "docs.aws.amazon.com" not in _last_reply(alone) and "searched:" not in _last_reply(alone)
 
 
 def test_a_question_that_is_not_text_gets_a_clear_error(client):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import write_notes
 
 import ask.retrieve
 from ask.lexical import LexicalIndex
@@ -16,6 +15,8 @@ from ask.retrieve import Retriever
 from ask.terms import terms
 from ask.tuning import Tuning
 from ingest import Config, ingest, passage_document, searchable
+
+from helpers import write_notes
 
 NOTES = {f"topic-{i}.md": f"# Topic {i}\n\nKafka partitions keep order {i}. Redis streams add entries {i % 3}.\n\n"
                           f"## Details {i}\n\nConsumers read offsets and groups {i}; caches evict {i % 5}.\n"
@@ -45,8 +46,10 @@ def _brute_force(data, vector: np.ndarray, tuning: Tuning) -> list[tuple[float, 
     return sorted(scored, key=lambda s: (-s[0], s[1]))
 
 
-@pytest.mark.parametrize("tuning", [Tuning(lexical="coverage"), Tuning(lexical="coverage", unit_weight=0.0,
-                                                                        sentence_words_weight=0.3)])
+ALONE = Tuning(lexical="coverage", neighbour_weight=0.0, note_weight=0.0)  # each passage on its own merits
+
+
+@pytest.mark.parametrize("tuning", [ALONE, ALONE.with_(unit_weight=0.0, sentence_words_weight=0.3)])
 def test_fused_ranking_is_a_plain_sort_of_the_signals(index, tuning):
     data, encoder = index
     vector = encoder.encode_query(QUESTION)
@@ -70,10 +73,24 @@ def test_each_hit_carries_its_sentences_with_their_own_cosine_and_word_overlap(i
 def test_scoring_only_the_candidates_finds_what_scoring_everything_finds(index, monkeypatch):
     data, encoder = index
     vector = encoder.encode_query(QUESTION)
-    exact = [h.row for h in Retriever(data).search(QUESTION, vector, k=5)]
+    exact = [h.row for h in Retriever(data, ALONE).search(QUESTION, vector, k=5)]
     monkeypatch.setattr(ask.retrieve, "EXACT_UP_TO", 0)
     monkeypatch.setattr(ask.retrieve, "CANDIDATES", 8)
-    assert [h.row for h in Retriever(data).search(QUESTION, vector, k=5)] == exact
+    assert [h.row for h in Retriever(data, ALONE).search(QUESTION, vector, k=5)] == exact
+
+
+def test_a_passage_gains_from_its_note_and_its_neighbour(index):
+    data, encoder = index
+    vector = encoder.encode_query(QUESTION)
+    alone = {h.row: h.score for h in Retriever(data, ALONE).search(QUESTION, vector, k=len(data.passages))}
+    both = {h.row: h.score for h in Retriever(data, ALONE.with_(neighbour_weight=0.1, note_weight=0.3))
+            .search(QUESTION, vector, k=len(data.passages))}
+    for row, passage in enumerate(data.passages):
+        note = max(alone[r] for r, p in enumerate(data.passages) if p.doc == passage.doc)
+        neighbours = [alone[r] for r in (row - 1, row + 1) if 0 <= r < len(data.passages)
+                      and data.passages[r].doc == passage.doc]
+        expected = alone[row] + 0.3 * note + 0.1 * (max(neighbours) if neighbours else 0.0)
+        assert both[row] == pytest.approx(expected, abs=1e-5)
 
 
 def test_bm25_and_coverage_agree_with_their_formulas():
