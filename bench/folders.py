@@ -29,7 +29,10 @@ class Folder:
     test: tuple[Path, ...]  # question sets that only report
 
     def questions(self, split: str) -> list[dict]:
-        return [q for path in (self.tune if split == "tune" else self.test) for q in read_questions(path)]
+        return [q for path in self.sets(split) for q in read_questions(path)]
+
+    def sets(self, split: str) -> tuple[Path, ...]:
+        return self.tune if split == "tune" else self.test
 
     def asker(self, encoder: Encoder, tuning: Tuning = Tuning(), passage_chars: int = Config.max_passage_chars,
               index_root: Path = INDEXES) -> Asker:

@@ -3,7 +3,8 @@ played no part: python -m bench.levers [--folders a,b,...] [--json PATH]
 
 For each lever of LEVERS (a field of ask.tuning.Tuning and the values tried), in order, the value
 kept is the one with the best mean OBJECTIVE over the tuning question sets of the folders used for
-choosing, the other levers as chosen so far (coordinate ascent, one pass). This runs once with
+choosing, the other levers as chosen so far (coordinate ascent, one pass); values within TIE of the
+best are tied, and the tie goes to the one that refuses the fewest answerable questions. This runs once with
 every folder, which gives the shipped constants, and once per folder without it (leave one folder
 out), which gives, for that folder, constants it played no part in. Reported: each folder's test
 questions under the constants chosen without it, and under the shipped ones.
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ask import Asker
-from ask.evaluate import run_questions
+from ask.evaluate import read_questions, run_questions
 from ask.metrics import score_run
 from ask.tuning import Tuning
 from ingest import DEFAULT_MODEL, load_encoder
@@ -52,6 +53,7 @@ BASELINE = Tuning(dense_weight=1.0, unit_weight=0.5, lexical_weight=0.4, lexical
                   neighbour_weight=0.0, note_weight=0.0, answer_passages=3, max_quotes=4, quote_margin=0.75,
                   quote_words=0.3, quote_passage=0.5, context_penalty=0.0, bar="fixed", min_answerability=0.475,
                   coverage_bonus=0.3, unknown_term_penalty=0.3, rare_zipf=3.0)
+TIE = 0.01  # objective points: about one tuning question; closer settings count as tied
 FALSE_ABSTAIN_LIMIT = 0.03  # a refused question the notes answer is the worst error: a heavy price above this
 
 
@@ -75,15 +77,22 @@ class Evaluator:
             if (name, size) not in self.askers:
                 self.askers[name, size] = self.folders[name].asker(self.encoder, passage_chars=size)
             asker = self.askers[name, size].with_tuning(tuning)
-            questions = self.folders[name].questions(split)
-            self.cache[key] = score_run(questions, run_questions(asker, questions))
+            folder = self.folders[name]
+            questions = folder.questions(split)
+            run = run_questions(asker, questions)
+            metrics = score_run(questions, run)
+            # each question set asks in its own style (the notes' words, everyday words...): the worst
+            # set's false refusals count, not the folder's average, which an easy set would dilute
+            metrics["worst_set_false_abstain"] = max(score_run(part, run)["false_abstain"] for part in
+                                                     (read_questions(path) for path in folder.sets(split)))
+            self.cache[key] = metrics
         return self.cache[key]
 
     def mean_objective(self, names: list[str], size: int, tuning: Tuning) -> float:
-        """The mean objective over folders, less a steep price for the worst folder's false refusals
-        above FALSE_ABSTAIN_LIMIT: no folder's answerable questions may be refused to help another's."""
+        """The mean objective over folders, less a steep price for the worst question set's false
+        refusals above FALSE_ABSTAIN_LIMIT: no way of asking may be refused to help another."""
         metrics = [self.metrics(n, "tune", size, tuning) for n in names]
-        worst = max(m["false_abstain"] for m in metrics)
+        worst = max(m["worst_set_false_abstain"] for m in metrics)
         return float(np.mean([objective(m) for m in metrics])) - 5.0 * max(0.0, worst - FALSE_ABSTAIN_LIMIT)
 
     def choose(self, names: list[str], log=None) -> tuple[int, Tuning]:
@@ -94,13 +103,20 @@ class Evaluator:
             log("max_passage_chars", [(v, s) for s, _, v in scored], size)
         tuning = BASELINE  # from the constants before this protocol, whatever is shipped now
         for lever, values in LEVERS.items():
-            scored = [(self.mean_objective(names, size, tuning.with_(**{lever: v})), -i, v)
-                      for i, v in enumerate(values)]
-            best = max(scored)[2]
+            candidates = [tuning.with_(**{lever: v}) for v in values]
+            scores = [self.mean_objective(names, size, t) for t in candidates]
+            best = self._leniest(names, size, [t for t, s in zip(candidates, scores) if s >= max(scores) - TIE])
             if log:
-                log(lever, [(v, s) for s, _, v in scored], best)
-            tuning = tuning.with_(**{lever: best})
+                log(lever, list(zip(values, scores)), getattr(best, lever))
+            tuning = best
         return size, tuning
+
+    def _leniest(self, names: list[str], size: int, tied: list[Tuning]) -> Tuning:
+        """Of settings within TIE of the best, the one that refuses the fewest answerable questions
+        (then the first listed): a false refusal is the worst error, and a gap of less than one
+        question is not evidence."""
+        refused = [np.mean([self.metrics(n, "tune", size, t)["false_abstain"] for n in names]) for t in tied]
+        return tied[int(np.argmin(refused))]
 
 
 class _MemoEncoder:

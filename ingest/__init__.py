@@ -1,5 +1,5 @@
 """Write side: notes/ -> passages -> vectors -> the files in index/."""
-from .build import Changes, IngestBusy, IngestReport, counted, diff_notes, index_status, ingest
+from .build import Changes, IngestBusy, IngestReport, counted, diff_notes, ingest
 from .config import DEFAULT_MODEL, Config
 from .dialect import for_display, resolve_note, searchable
 from .encoder import Encoder, EncoderError, load_encoder
@@ -21,7 +21,7 @@ from .store import (
 __all__ = [
     "DEFAULT_MODEL", "SCHEME", "Changes", "Config", "Encoder", "EncoderError", "IndexCorrupt", "IndexData",
     "IndexMissing", "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes",
-    "NoteHashes", "NoteSet", "Passage", "Unit", "counted", "diff_notes", "for_display", "index_status", "ingest",
+    "NoteHashes", "NoteSet", "Passage", "Unit", "counted", "diff_notes", "for_display", "ingest",
     "is_web_url", "load_encoder", "new_parser", "parse_note", "passage_document", "read_index", "read_manifest",
     "read_note", "read_notes", "resolve_note", "searchable", "split_note", "unique_links",
 ]

@@ -233,16 +233,3 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder,
         unit_blocks.append(units)
     units = np.concatenate(unit_blocks) if unit_blocks else np.zeros((0, encoder.dim), np.float32)
     return vectors, units.reshape(-1, encoder.dim), len(todo)
-
-
-def index_status(config: Config) -> tuple[Manifest | None, Changes | None, str]:
-    """The manifest, what changed in the notes since it was written, and a problem if any."""
-    try:
-        manifest = read_manifest(config.index_dir)
-    except IndexUnusable as error:
-        return None, None, error.problem
-    try:
-        notes = read_notes(config.notes_dir, follow_symlinks=config.follow_symlinks)
-    except FileNotFoundError as error:
-        return manifest, None, str(error)
-    return manifest, diff_notes(notes, manifest, config), ""

@@ -17,7 +17,7 @@ VOCABULARY = Vocabulary(["Kafka partitions and DynamoDB tables behind an NGINX l
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("How do I tune TLS 1.3 cipher suites on an NGINX load balancer?", ["TLS", "NGINX"]),
+    ("Which TLS versions does our NGINX proxy in front of the servers accept?", ["TLS", "NGINX"]),
     ("how does Kafka compare? And Redis?", ["Kafka", "Redis"]),
     ("Kafka vs Redis", ["Redis"]),                                  # a sentence's first word may be any word
     ("What Is The Difference Between Kafka And Redis", []),        # Title Case says nothing about names
@@ -30,7 +30,7 @@ def test_names_are_acronyms_camel_case_and_capitals_inside_a_sentence(question, 
 
 def test_rare_words_are_technical_terms_not_everyday_paraphrase():
     assert rare_words("How do idempotent producers use backoff?") == ["idempotent", "backoff"]
-    assert rare_words("can a bunch of workers share one queue to split up the work?") == []
+    assert rare_words("could a handful of workers pull from one queue and share the load?") == []
     assert rare_words("what's the main pitfall with a sharding key?") == ["sharding"]  # pitfall is ordinary English
 
 
@@ -55,7 +55,7 @@ def test_unknown_terms_are_the_names_and_rare_words_the_notes_never_use():
 
 
 @pytest.mark.parametrize("question, wants", [
-    ("how many partitions should a kafka topic have", True),
+    ("how many replicas should each kafka partition get", True),
     ("Kafka topics: how long are messages kept?", True),
     ("What is the default retention period for messages?", True),
     ("What is the maximum size of a DynamoDB item?", True),
@@ -88,7 +88,7 @@ def test_coverage_reasons_name_what_is_missing():
 
 
 def test_a_detail_the_notes_do_not_give_is_abstained_with_the_reason(bundled_asker: Asker):
-    answer = bundled_asker.ask("how many partitions should a kafka topic have")
+    answer = bundled_asker.ask("how many partitions should I give each kafka topic")
     assert answer.abstained and answer.reason == "The closest passages give no number for this."
     assert answer.coverage.answerability > MIN_ANSWERABILITY  # the topic is there; the number is not
     assert "give no number" in answer_html(answer)

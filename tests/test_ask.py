@@ -22,7 +22,7 @@ def test_every_quote_is_verbatim_from_its_cited_passage(bundled_asker: Asker):
         assert quote.text in " ".join(answer.sources[quote.source - 1].passage.text.split())
 
 
-@pytest.mark.parametrize("question", ["Who won the 2018 FIFA World Cup?", "best sourdough bread recipe"])
+@pytest.mark.parametrize("question", ["Which country won the 2010 football World Cup?", "best sourdough bread recipe"])
 def test_off_topic_question_is_abstained_with_nearest_sections(bundled_asker: Asker, question: str):
     answer = bundled_asker.ask(question)
     assert answer.abstained
@@ -50,8 +50,9 @@ def test_follow_up_is_resolved_with_the_previous_question(bundled_asker: Asker):
 
 
 def test_follow_up_naming_a_new_subject_moves_to_that_subject(bundled_asker: Asker):
-    before = bundled_asker.ask("What open questions did I list about Kafka?")
-    follow = bundled_asker.ask("what about Redis Stream?", previous="What open questions did I list about Kafka?")
+    kafka = "Which questions about Kafka did I still have open?"
+    before = bundled_asker.ask(kafka)
+    follow = bundled_asker.ask("what about Redis Stream?", previous=kafka)
     assert before.hits[0].passage.heading[-1] == "Kafka"
     assert all("Redis Stream" in h.passage.heading for h in follow.hits[:2]), [h.passage.heading
                                                                                for h in follow.hits[:2]]
