@@ -55,8 +55,9 @@ class Answer:
         reason = coverage.reason(threshold)
         if self.abstained:
             return replace(self, coverage=coverage)
-        if reason is None:
-            return replace(self, coverage=coverage, weak=coverage.score < threshold + weak_band)
+        if reason is None:  # answered; weak when barely over the bar, or when a term asked about is not in the notes
+            weak = coverage.score < threshold + weak_band or bool(coverage.unknown_terms)
+            return replace(self, coverage=coverage, weak=weak)
         return replace(self, coverage=coverage, abstained=True, reason=reason, quotes=(), sources=())
 
     @property

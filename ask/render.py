@@ -84,8 +84,7 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
             for i, hit in enumerate(answer.hits[:NEAREST_SHOWN], 1)) + "</ul>")
         return _wrapped("answer abstained", parts)
     if answer.weak:
-        parts.append('<p class="weak"><strong>Weak match:</strong> these are the closest lines in your notes; '
-                     'they may not answer the question.</p>')
+        parts.append(f'<p class="weak"><strong>Weak match:</strong> {escape(weak_note(answer))}</p>')
     parts.append('<ul class="quotes">' + "".join(
         f'<li>{_quote_html(q.text, q.kind, resolve)} <a class="cite" href="#source-{q.source}" '
         f'aria-label="source {q.source}">[{q.source}]</a></li>' for q in answer.quotes) + "</ul>")
@@ -127,12 +126,18 @@ def answer_text(answer: Answer) -> str:
         parts.append(f"Your notes don't cover this. {because}The nearest sections are:\n{nearest}")
         return "\n\n".join(parts)
     if answer.weak:
-        parts.append("Weak match: these are the closest lines in your notes; they may not answer the question.")
+        parts.append(f"Weak match: {weak_note(answer)}")
     parts.append("\n".join(f"- {q.text} [{q.source}]" for q in answer.quotes))
     parts.append("Sources\n" + "\n".join(f"  [{i}] {where(hit)}" for i, hit in enumerate(answer.sources, 1)))
     if answer.links:
         parts.append("Referenced docs\n" + "\n".join(f"  - {link.label}: {link.url}" for link in answer.links))
     return "\n\n".join(parts)
+
+
+def weak_note(answer: Answer) -> str:
+    unknown = answer.coverage.unknown_terms if answer.coverage else ()
+    never = f"your notes never mention {', '.join(unknown[:3])}. " if unknown else ""
+    return f"{never}These are the closest lines in your notes; they may not answer the question."
 
 
 def _quote_html(text: str, kind: str = "text", resolve: Resolve | None = None) -> str:

@@ -10,28 +10,28 @@ from dataclasses import dataclass, fields, replace
 class Tuning:
     # Retrieval: a passage's score fuses these signals.
     dense_weight: float = 1.0          # question vs passage (heading path + text)
-    unit_weight: float = 0.5           # question vs the passage's closest sentence, bullet or row
-    lexical_weight: float = 0.8        # how well the passage holds the question's words (see lexical)
+    unit_weight: float = 0.25          # question vs the passage's closest sentence, bullet or row
+    lexical_weight: float = 0.4        # how well the passage holds the question's words (see lexical)
     lexical: str = "coverage"          # "coverage": share of the words; "idf": share weighted by rarity; "bm25"
     sentence_words_weight: float = 0.0  # plus this x the share of the question's words in its best sentence
     neighbour_weight: float = 0.1      # plus this x the better neighbouring passage's score (same note)
-    note_weight: float = 0.3           # plus this x the best score of any passage of the same note
+    note_weight: float = 0.0           # plus this x the best score of any passage of the same note
     # Answer: which sentences of the best passages are quoted.
     answer_passages: int = 2           # passages an answer may quote, and whose evidence counts
     max_quotes: int = 5
     quote_margin: float = 0.65         # a quote scores at least this share of the best quote
     quote_words: float = 0.3           # a quote's score: cosine + this x question words it holds...
     quote_passage: float = 0.5         # ... + this x its passage's retrieval score
-    context_penalty: float = 0.25      # a link-only, label or attribution line scores this much less
+    context_penalty: float = 0.25      # a link-only, label or attribution line scores this much less (a rule)
     # Abstention: when to say the notes don't cover a question.
     bar: str = "probes"                # "fixed": min_answerability; "probes": set from unrelated questions
     min_answerability: float = 0.3     # the bar when fixed: answerability = closest sentence's cosine
                                        # + coverage_bonus x share of the question's words held
-    probe_quantile: float = 0.9        # "probes": the bar is this quantile of their answerability...
-    probe_margin: float = 0.05         # ... plus this
+    probe_quantile: float = 0.75       # "probes": the bar is this quantile of their answerability...
+    probe_margin: float = 0.0          # ... plus this
     coverage_bonus: float = 0.3
-    unknown_term_penalty: float = 0.5  # a name or rare word the notes never use takes this off
-    rare_zipf: float = 2.5             # "rare": less common in English than this (wordfreq's Zipf scale)
+    unknown_term_penalty: float = 0.4  # a name or rare word the notes never use takes this off
+    rare_zipf: float = 1.5             # "rare": less common in English than this (wordfreq's Zipf scale)
     weak_band: float = 0.05            # an answer scoring less than this above the bar says it is a weak match
 
     def __post_init__(self) -> None:

@@ -36,7 +36,6 @@ LEVERS: dict[str, list] = {
     "note_weight": [0.0, 0.05, 0.1, 0.2, 0.3],
     "lexical_weight": [0.2, 0.3, 0.4, 0.5, 0.6, 0.8],
     "unit_weight": [0.0, 0.25, 0.5, 0.75, 1.0],
-    "context_penalty": [0.0, 0.25, 0.5, 1.0],
     "quote_margin": [0.65, 0.7, 0.75, 0.8, 0.85],
     "quote_passage": [0.0, 0.25, 0.5, 0.75],
     "answer_passages": [1, 2, 3, 4],
@@ -53,6 +52,10 @@ BASELINE = Tuning(dense_weight=1.0, unit_weight=0.5, lexical_weight=0.4, lexical
                   neighbour_weight=0.0, note_weight=0.0, answer_passages=3, max_quotes=4, quote_margin=0.75,
                   quote_words=0.3, quote_passage=0.5, context_penalty=0.0, bar="fixed", min_answerability=0.475,
                   coverage_bonus=0.3, unknown_term_penalty=0.3, rare_zipf=3.0)
+# Not chosen by the data: a line that only frames an answer (links alone, "Source: ...", a label) is not
+# quoted ahead of the sentence that answers, unless a link is asked for. Measured, it moves no tuning
+# score by as much as one question either way (0.0 to 1.0 all within 0.002), so the rule stands.
+RULES = {"context_penalty": 0.25}
 TIE = 0.01  # objective points: about one tuning question; closer settings count as tied
 FALSE_ABSTAIN_LIMIT = 0.03  # a refused question the notes answer is the worst error: a heavy price above this
 
@@ -101,7 +104,7 @@ class Evaluator:
         size = max(scored)[2]
         if log:
             log("max_passage_chars", [(v, s) for s, _, v in scored], size)
-        tuning = BASELINE  # from the constants before this protocol, whatever is shipped now
+        tuning = BASELINE.with_(**RULES)  # from the constants before this protocol, whatever is shipped now
         for lever, values in LEVERS.items():
             candidates = [tuning.with_(**{lever: v}) for v in values]
             scores = [self.mean_objective(names, size, t) for t in candidates]

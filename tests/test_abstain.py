@@ -29,7 +29,7 @@ def test_names_are_acronyms_camel_case_and_capitals_inside_a_sentence(question, 
 
 
 def test_rare_words_are_technical_terms_not_everyday_paraphrase():
-    assert rare_words("How do idempotent producers use backoff?") == ["idempotent", "backoff"]
+    assert rare_words("Do anycast routes survive a kubectl rollout?") == ["anycast", "kubectl"]
     assert rare_words("could a handful of workers pull from one queue and share the load?") == []
     assert rare_words("what's the main pitfall with a sharding key?") == ["sharding"]  # pitfall is ordinary English
 
@@ -50,8 +50,8 @@ def test_vocabulary_does_not_know_other_words(term):
 
 
 def test_unknown_terms_are_the_names_and_rare_words_the_notes_never_use():
-    question = "How do idempotent Kafka producers talk TLS to Dynamdb?"
-    assert unknown_terms(question, VOCABULARY) == ["TLS", "idempotent"]
+    question = "How do anycast Kafka producers talk TLS to Dynamdb?"
+    assert unknown_terms(question, VOCABULARY) == ["TLS", "anycast"]
 
 
 @pytest.mark.parametrize("question, wants", [
@@ -95,11 +95,12 @@ def test_a_detail_the_notes_do_not_give_is_abstained_with_the_reason(bundled_ask
     assert answer.hits and not answer.sources and not answer.quotes
 
 
-def test_a_name_the_notes_never_use_is_abstained_and_named_escaped(bundled_asker: Asker):
+def test_a_name_the_notes_never_use_is_named_and_escaped(bundled_asker: Asker):
     answer = bundled_asker.ask("How does Kafka's KRaft_<b>mode</b> replace ZooKeeper?")
-    assert answer.abstained
-    assert "KRaft" in answer.reason
-    assert "<b>" not in answer_html(answer)
+    assert "KRaft" in answer.coverage.unknown_terms
+    assert answer.abstained or answer.weak  # refused, or answered with a visible caveat
+    html = answer_html(answer)
+    assert "KRaft" in html and "<b>" not in html
 
 
 def test_quantity_question_is_answered_when_the_notes_state_the_number(encoder, tmp_path):
