@@ -38,6 +38,6 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed content words in order, repeats kept: what BM25 and overlap scoring see."""
+    """Stemmed content words in order, repeats kept: what the word signals of retrieval and quoting see."""
     kept = [w.removesuffix("'s") for w in words(text) if w not in STOPWORDS]
     return _stemmer().stemWords([w for w in kept if w and w not in STOPWORDS])

@@ -67,6 +67,14 @@ def bare_imports() -> float:
     return time.perf_counter() - started
 
 
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory now (VmRSS) or at its peak (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def start_app(notes: Path, index: Path) -> tuple[subprocess.Popen, int, float, float]:
     """app.py started; its port, seconds to the page served, and to the first answer."""
     port = _port()
@@ -131,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         process.wait()
         imports = statistics.median(bare_imports() for _ in range(3))
         process, port, page, first = start_app(folder.notes, index)
+        serving_mb = rss_mb(process.pid)
         echo_port = _port()
         echo = subprocess.Popen([sys.executable, "-c", ECHO_APP], env=_env(PORT=str(echo_port)),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -144,12 +153,15 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             loaded, errors = load(f"http://127.0.0.1:{port}/", questions, args.users, args.per_user)
             wall = time.perf_counter() - started
+            peak_mb = rss_mb(process.pid, "VmHWM")
         finally:
             for p in (process, echo):
                 p.terminate()
                 p.wait()
     print(f"Cold start ({args.folder}, index on disk): bare imports {imports:.1f} s; app.py page served at "
           f"{page:.1f} s, first answer at {first:.1f} s: {first - imports:+.1f} s over the imports\n")
+    print(f"app.py's memory: {serving_mb:.0f} MB serving after the first answer, {peak_mb:.0f} MB at its peak "
+          "(after the load below)\n")
     print("| endpoint | p50 ms | p95 ms |\n|---|---|---|")
     for name, times in (("echo (trivial Gradio app)", trivial), ("/ask", ours)):
         print(f"| {name} | {statistics.median(times):.1f} | {np.percentile(times, 95):.1f} |")

@@ -113,8 +113,9 @@ def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False
     old, reason = (None, "rebuilding: every passage is embedded again") if rebuild else _reusable(config, model)
     if old is not None and not diff_notes(notes, old.manifest, config).any:
         remove_leftovers(config.index_dir, old.manifest)
-        return IngestReport(len(notes.texts), len(old.passages), 0, time.perf_counter() - started, Changes(),
-                            notes.skipped, old, wrote=False)
+        return IngestReport(notes=len(notes.texts), passages=len(old.passages), embedded=0,
+                            seconds=time.perf_counter() - started, changes=Changes(), skipped=notes.skipped,
+                            data=old, wrote=False)
     with _writer_lock(config):
         if old is not None and _generation(config) != old.manifest.generation:
             old, reason = _reusable(config, model)  # another ingest wrote while this one waited
@@ -138,8 +139,9 @@ def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False
         manifest = write_index(config.index_dir, manifest, passages, vectors, unit_vectors, dense)
         unit_starts = np.cumsum([0] + [len(p.units) for p in passages])
         data = IndexData(manifest, passages, stored_vectors(dense), unit_vectors, unit_starts, dense)
-        return IngestReport(len(notes.texts), len(passages), embedded, time.perf_counter() - started, changes,
-                            notes.skipped, data, wrote=True, first_build=previous is None, reason=reason)
+        return IngestReport(notes=len(notes.texts), passages=len(passages), embedded=embedded,
+                            seconds=time.perf_counter() - started, changes=changes, skipped=notes.skipped, data=data,
+                            wrote=True, first_build=previous is None, reason=reason)
 
 
 @contextmanager
