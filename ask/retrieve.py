@@ -47,7 +47,8 @@ class Retriever:
         self.data, self.tuning = data, tuning
         self.unit_owner = np.repeat(np.arange(len(data.passages)), np.diff(data.unit_starts))
         docs = [p.doc for p in data.passages]
-        self.note_of = np.array([{d: i for i, d in enumerate(dict.fromkeys(docs))}[d] for d in docs], np.int64)
+        number = {d: i for i, d in enumerate(dict.fromkeys(docs))}
+        self.note_of = np.array([number[d] for d in docs], np.int64)
         same = self.note_of[1:] == self.note_of[:-1] if len(docs) > 1 else np.zeros(0, bool)
         self.has_before = np.concatenate([[False], same])  # passage i-1 is of the same note
         self.has_after = np.concatenate([same, [False]])
