@@ -6,7 +6,8 @@ Each measure runs in a fresh process, after the model is loaded, so its peak mem
 - ours: a full rebuild (python -m ingest --rebuild), from reading the notes to the index on disk;
 - before: the pipeline as it was (passage and every sentence embedded alone, in fixed batches of 64);
 - langchain-quickstart: RecursiveCharacterTextSplitter(1000, 200) chunks, embedded in one call.
-Prints medians over the repeats, the ratio to the floor, texts/s, KB of Markdown/s and peak RSS.
+Prints medians over the repeats, the ratio to the floor, the texts and tokens fed to the model, texts/s,
+KB of Markdown/s and peak RSS.
 Needs bench/requirements.txt for the LangChain row (make bench installs it).
 """
 from __future__ import annotations
@@ -33,28 +34,42 @@ def measure(kind: str, notes_dir: Path) -> dict:
     encoder = load_encoder()
     encoder.model.encode(["warm up"])
     texts = read_notes(notes_dir).texts
+    fed = _count_inputs(encoder.model)
     started = time.perf_counter()
     if kind == "floor":
         joined = "\n".join(texts.values())
-        count = len(encoder.model.encode([joined[i:i + 500] for i in range(0, len(joined), 500)]))
+        encoder.model.encode([joined[i:i + 500] for i in range(0, len(joined), 500)])
     elif kind == "ours":
         with tempfile.TemporaryDirectory() as scratch:
-            report = ingest(Config(notes_dir=notes_dir, index_dir=Path(scratch)), encoder, rebuild=True)
-        count = report.passages
+            ingest(Config(notes_dir=notes_dir, index_dir=Path(scratch)), encoder, rebuild=True)
     elif kind == "before":
         passages = [p for doc, text in texts.items() for p in split_note(doc, text)]
         batch = [passage_document(p) for p in passages] + [u.text for p in passages for u in p.units]
         for start in range(0, len(batch), 64):
             encoder.model.encode(batch[start:start + 64], batch_size=64)
-        count = len(batch)
     else:
         from .chunkers import langchain_quickstart
         chunks = [c.embed_text for doc, text in texts.items() for c in langchain_quickstart(doc, text)]
-        count = len(encoder.model.encode(chunks))
+        encoder.model.encode(chunks)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "texts": count, "peak_rss_mb": peak,
+    limit = encoder.model.max_seq_length
+    tokens = sum(len(ids) for ids in encoder.model.tokenizer(fed, truncation=True, max_length=limit)["input_ids"])
+    return {"seconds": seconds, "texts": len(fed), "tokens": tokens, "peak_rss_mb": peak,
             "markdown_kb": sum(len(t.encode()) for t in texts.values()) / 1024}
+
+
+def _count_inputs(model) -> list[str]:
+    """Every text the model is asked to embed from now on, in a list (the wrapper costs nothing measurable)."""
+    fed: list[str] = []
+    encode = model.encode
+
+    def counted(sentences, *args, **kwargs):
+        fed.extend([sentences] if isinstance(sentences, str) else sentences)
+        return encode(sentences, *args, **kwargs)
+
+    model.encode = counted
+    return fed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,16 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             runs[kind].append(json.loads(child.stdout.strip().splitlines()[-1]))
     floor = statistics.median(r["seconds"] for r in runs["floor"])
     print(f"{args.notes.name}: {runs['floor'][0]['markdown_kb']:.0f} KB of Markdown, medians of {args.repeats}\n")
-    print("| pipeline | seconds | × floor | texts embedded | texts/s | KB Markdown/s | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| pipeline | seconds | × floor | texts embedded | tokens embedded | texts/s | KB Markdown/s | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|")
     for kind, rows in runs.items():
         if not rows:
             continue
         seconds = statistics.median(r["seconds"] for r in rows)
         texts, kb = rows[0]["texts"], rows[0]["markdown_kb"]
         rss = statistics.median(r["peak_rss_mb"] for r in rows)
-        print(f"| {kind} | {seconds:.1f} | {seconds / floor:.2f} | {texts} | {texts / seconds:.0f} | "
-              f"{kb / seconds:.1f} | {rss:.0f} |")
+        print(f"| {kind} | {seconds:.1f} | {seconds / floor:.2f} | {texts} | {rows[0]['tokens']:,} | "
+              f"{texts / seconds:.0f} | {kb / seconds:.1f} | {rss:.0f} |")
     return 0
 
 
