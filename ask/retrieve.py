@@ -75,15 +75,7 @@ class Retriever:
         wanted = list(words) if words is not None else terms(question)
         query_vector = query_vector.astype(np.float32)
         lexical = self.lexical.scores(wanted, self.tuning.lexical)
-        rows, unit_rows = self._candidates(query_vector, lexical)
-        dense = np.full(n, -np.inf, np.float32)
-        dense[rows] = self.data.vectors[rows] @ query_vector
-        unit_similarity = np.zeros(len(self.unit_owner), np.float32)
-        unit = np.full(n, -1.0, np.float32)
-        if len(unit_rows):
-            unit_similarity[unit_rows] = np.asarray(self.data.unit_vectors[unit_rows]) @ query_vector
-            np.maximum.at(unit, self.unit_owner[unit_rows], unit_similarity[unit_rows])
-        unit[unit == -1.0] = 0.0
+        dense, unit_similarity, unit = self._similarities(query_vector, lexical)
         t = self.tuning
         fused = t.dense_weight * dense + t.unit_weight * unit + t.lexical_weight * lexical
         if t.sentence_words_weight and len(self.unit_owner):
@@ -99,16 +91,36 @@ class Retriever:
                     float(lexical[i]), float(coverage[i]), self._evidence(int(i), unit_similarity, wanted_set))
                 for i in order]
 
-    def _candidates(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The passages to score, and their units' rows: all of them up to EXACT_UP_TO; beyond, the dense
-        index's nearest and the best by words (a graph search instead of a scan, above HNSW_ABOVE)."""
-        n = len(self.data.passages)
+    def _similarities(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Cosines of the question with each passage (-inf where not a candidate), with each unit, and with
+        each passage's closest unit (0 where none). Up to EXACT_UP_TO, whole arrays: indexing a
+        memory-mapped array by rows copies it, and that copy had cost more than the search."""
+        n, unit_count = len(self.data.passages), len(self.unit_owner)
+        unit = np.full(n, -1.0, np.float32)
         if n <= EXACT_UP_TO:
-            rows = np.arange(n)
+            dense = np.asarray(self.data.vectors) @ query_vector
+            unit_similarity = np.asarray(self.data.unit_vectors) @ query_vector if unit_count \
+                else np.zeros(0, np.float32)
+            owners = np.flatnonzero(np.diff(self.data.unit_starts) > 0)
+            if len(owners):
+                unit[owners] = np.maximum.reduceat(unit_similarity, self.data.unit_starts[owners])
         else:
-            _, nearest = self.data.dense.search(query_vector.reshape(1, -1), CANDIDATES)
-            by_words = np.argpartition(-lexical, CANDIDATES)[:CANDIDATES]
-            rows = np.unique(np.concatenate([nearest[0][nearest[0] >= 0], by_words]))
+            rows, unit_rows = self._candidates(query_vector, lexical)
+            dense = np.full(n, -np.inf, np.float32)
+            dense[rows] = self.data.vectors[rows] @ query_vector
+            unit_similarity = np.zeros(unit_count, np.float32)
+            if len(unit_rows):
+                unit_similarity[unit_rows] = np.asarray(self.data.unit_vectors[unit_rows]) @ query_vector
+                np.maximum.at(unit, self.unit_owner[unit_rows], unit_similarity[unit_rows])
+        unit[unit == -1.0] = 0.0
+        return dense.astype(np.float32, copy=False), unit_similarity, unit
+
+    def _candidates(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The passages to score beyond EXACT_UP_TO, and their units' rows: the dense index's nearest and
+        the best by words (a graph search instead of a scan, above HNSW_ABOVE)."""
+        _, nearest = self.data.dense.search(query_vector.reshape(1, -1), CANDIDATES)
+        by_words = np.argpartition(-lexical, CANDIDATES)[:CANDIDATES]
+        rows = np.unique(np.concatenate([nearest[0][nearest[0] >= 0], by_words]))
         starts, ends = self.data.unit_starts[rows], self.data.unit_starts[rows + 1]
         lengths = ends - starts
         offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
