@@ -1,5 +1,5 @@
 """Scale: ingest rate, index size, memory and question latency at 1k, 10k and 100k passages, and exact
-FAISS against HNSW: python -m bench.scale [--sizes 1000,10000,100000] [--questions 200]
+FAISS against HNSW: python -m bench.scale [--sizes 1000,10000,100000] [--questions 200] [--reuse]
 
 Vaults come from bench.vault (real corpus text, recombined). Sizes up to 10k are ingested for real
 (python -m ingest, in a child process: its peak memory is its own). Embedding 100k passages takes
@@ -110,13 +110,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="read the indexes an earlier run built; no ingest")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     encoder = load_encoder()
     rows, built = [], {}
     for size in sizes:
         base = max((s for s in built if s < size), default=None)
-        if size <= 10_000 or base is None:
+        if args.reuse and (ROOT / f"index-{size}").exists():
+            data = read_index(ROOT / f"index-{size}")
+            ingested = {"seconds": math.nan, "passages": len(data.passages), "peak_rss_mb": math.nan,
+                        "disk_mb": _disk_mb(ROOT / f"index-{size}"), "note": "not ingested (--reuse)"}
+        elif size <= 10_000 or base is None:
             ingested = ingest_child(size)
             data = read_index(ROOT / f"index-{size}")
         else:
@@ -129,11 +134,11 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 data = read_index(Path(scratch))
                 load_seconds = time.perf_counter() - started
-                rate = rows[-1]["passages/s"]  # the base size's, measured just before
+                rate = rows[-1]["passages/s"] if not math.isnan(rows[-1]["passages/s"]) else 18.7
                 ingested = {"seconds": float("nan"), "passages": len(data.passages), "peak_rss_mb": float("nan"),
                             "disk_mb": _disk_mb(Path(scratch)), "note": f"grown from {base:,}; written in "
-                            f"{write_seconds:.1f} s, loaded in {load_seconds:.1f} s; embedding would take "
-                            f"~{len(data.passages) / rate / 60:.0f} min at the {base:,} rate"}
+                            f"{write_seconds:.1f} s, loaded in {load_seconds:.1f} s" + ("" if math.isnan(rate) else
+                            f"; embedding would take ~{len(data.passages) / rate / 60:.0f} min at the {base:,} rate")}
         built[size] = data
         asker = Asker(Config(notes_dir=REPO / "notes", index_dir=ROOT / "unused"), encoder, data)
         questions = questions_of(data, args.questions)
