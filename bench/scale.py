@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 data = read_index(Path(scratch))
                 load_seconds = time.perf_counter() - started
-                rate = rows[-1]["passages/s"] if not math.isnan(rows[-1]["passages/s"]) else 18.7
+                rate = rows[-1]["passages/s"]  # the base size's, measured just before (nan with --reuse)
                 ingested = {"seconds": float("nan"), "passages": len(data.passages), "peak_rss_mb": float("nan"),
                             "disk_mb": _disk_mb(Path(scratch)), "note": f"grown from {base:,}; written in "
                             f"{write_seconds:.1f} s, loaded in {load_seconds:.1f} s" + ("" if math.isnan(rate) else
@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r['passages']:,} | {r['seconds']:.0f} | {r['passages/s']:.1f} | {r['peak_rss_mb']:.0f} | "
               f"{r['disk_mb']:.0f} | {r['kind']} | {r['ask_p50_ms']:.1f} / {r['ask_p95_ms']:.1f} | "
               f"{r['exact_ms']:.2f} | {r['hnsw_ms']:.2f} | {r['hnsw_recall@10']:.3f} |")
+    for r in rows:
         if r.get("note"):
             print(f"\n{r['passages']:,}: {r['note']}")
     return 0
