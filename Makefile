@@ -10,10 +10,10 @@ AXE := .cache/npm/node_modules/axe-core/axe.min.js
 run: $(VENV)/.installed  ## install, build the index if needed, serve on http://127.0.0.1:7860
 	$(PY) app.py
 
+# Tests: two workers with one torch thread each keep both cores busy without torch's threads
+# spinning against each other (the suite: 135 s in one process, 78 s so, here).
 test: $(VENV)/.installed browser axe  ## install, lint and run the tests
 	$(PY) -m ruff check .
-	# two workers with one torch thread each keep both cores busy without torch's threads spinning
-	# against each other (the suite: 135 s in one process, 78 s so here)
 	HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 $(PY) -m pytest -q -n 2 --dist loadfile
 
 install: $(VENV)/.installed
