@@ -43,7 +43,7 @@ eval: $(VENV)/.installed  ## dev-set metrics of both question sets
 
 bench: $(VENV)/.installed  ## peers side by side (installs bench/requirements.txt)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt torch==2.13.0
-	HF_HUB_OFFLINE=1 $(PY) -m bench.quality --sets all
+	HF_HUB_OFFLINE=1 $(PY) -m bench.quality
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/passages-* index/vectors-* index/units-*
