@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before anything imports huggingface_hub
 
@@ -14,6 +15,12 @@ from ingest import Config, Encoder, load_encoder
 
 from helpers import BUNDLED_NOTES
 from helpers import fake_encoder as _fake_encoder
+
+# In CI the property tests replay the same examples every run, so a landing never hangs on a new draw;
+# elsewhere they draw anew each run and keep exploring.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -91,8 +91,8 @@ def test_rendering_any_text_leaves_no_tag_or_link_from_it(text):
         leftover = _SAFE_TAG.sub("", html)
         assert "<" not in leftover and ">" not in leftover, html
         hrefs = re.findall(r'href="([^"]*)"', html)
-        assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
-        assert "<script" not in html.lower() and "javascript:" not in " ".join(hrefs).lower()
+        assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs  # "http://x.y/javascript:" is fine
+        assert "<script" not in html.lower()
 
 
 @pytest.fixture(scope="module")
