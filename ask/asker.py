@@ -56,7 +56,8 @@ class Asker:
         other = copy.copy(self)
         other.tuning = tuning
         data, retriever, _ = self._current
-        other._current = (data, retriever.with_tuning(tuning), other._probe_scores(retriever.with_tuning(tuning)))
+        retuned = retriever.with_tuning(tuning)
+        other._current = (data, retuned, other._probe_scores(retuned))
         return other
 
     @classmethod

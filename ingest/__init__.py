@@ -8,14 +8,14 @@ from .markdown import Unit, new_parser, parse_note
 from .notes import NoNotes, NoteHashes, NoteSet, read_note, read_notes
 from .passages import SCHEME, Passage, passage_document, split_note
 from .store import (
-                    IndexCorrupt,
-                    IndexData,
-                    IndexMissing,
-                    IndexUnusable,
-                    IndexWriteFailed,
-                    Manifest,
-                    read_index,
-                    read_manifest,
+    IndexCorrupt,
+    IndexData,
+    IndexMissing,
+    IndexUnusable,
+    IndexWriteFailed,
+    Manifest,
+    read_index,
+    read_manifest,
 )
 
 __all__ = [
