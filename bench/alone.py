@@ -13,42 +13,33 @@ import argparse
 import sys
 import time
 
-import numpy as np
-
 import ingest.encoder
-from ask.evaluate import read_questions, run_questions
-from ask.metrics import score_run
-from ingest import load_encoder
+from ask.tuning import Tuning
 
 from .folders import INDEXES, folders
-from .levers import FALSE_ABSTAIN_LIMIT, objective
+from .levers import Evaluator, objective
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.alone", description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", default="32,16,8")
     args = parser.parse_args(argv)
-    encoder, shipped = load_encoder(), ingest.encoder.ALONE_UP_TO
+    shipped, size, names = ingest.encoder.ALONE_UP_TO, 600, list(folders())
     print("| alone up to (tokens) | folder | hit@600 | mrr@10 | answer_support | abstain_recall | worst set's "
           "false_abstain | objective | index opened in s (built when new) |\n|---|---|---|---|---|---|---|---|---|")
     for tokens in (int(t) for t in args.tokens.split(",")):
         ingest.encoder.ALONE_UP_TO = tokens
-        root = INDEXES if tokens == shipped else INDEXES / f"alone-{tokens}"
-        scores, worst = [], 0.0
-        for name, folder in folders().items():
+        evaluator = Evaluator(folders(), [size], INDEXES if tokens == shipped else INDEXES / f"alone-{tokens}")
+        for name in names:
             started = time.perf_counter()
-            asker = folder.asker(encoder, index_root=root)
+            m = evaluator.metrics(name, "tune", size, Tuning())
             seconds = time.perf_counter() - started
-            questions = folder.questions("tune")
-            run = run_questions(asker, questions)
-            m = score_run(questions, run)
-            set_worst = max(score_run(read_questions(p), run)["false_abstain"] for p in folder.sets("tune"))
-            worst = max(worst, set_worst)
-            scores.append(objective(m))
             print(f"| {tokens} | {name} | {m['hit@600']:.3f} | {m['mrr@10']:.3f} | {m['answer_support']:.3f} | "
-                  f"{m['abstain_recall']:.3f} | {set_worst:.3f} | {scores[-1]:.3f} | {seconds:.0f} |", flush=True)
-        priced = float(np.mean(scores)) - 5.0 * max(0.0, worst - FALSE_ABSTAIN_LIMIT)
-        print(f"| {tokens} | mean, priced | | | | | {worst:.3f} | **{priced:.3f}** | |", flush=True)
+                  f"{m['abstain_recall']:.3f} | {m['worst_set_false_abstain']:.3f} | {objective(m):.3f} | "
+                  f"{seconds:.0f} |", flush=True)
+        worst = max(evaluator.metrics(n, "tune", size, Tuning())["worst_set_false_abstain"] for n in names)
+        print(f"| {tokens} | mean, priced | | | | | {worst:.3f} | "
+              f"**{evaluator.mean_objective(names, size, Tuning()):.3f}** | |", flush=True)
     ingest.encoder.ALONE_UP_TO = shipped
     return 0
 

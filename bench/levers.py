@@ -25,7 +25,7 @@ from ask.metrics import score_run
 from ask.tuning import Tuning
 from ingest import DEFAULT_MODEL, load_encoder
 
-from .folders import Folder, folders
+from .folders import INDEXES, Folder, folders
 
 METRICS = ["hit@600", "hit@2000", "mrr@10", "answer_support", "abstain_recall", "false_abstain"]
 PASSAGE_SIZES = [500, 600, 700, 900]  # max_passage_chars, an index-time lever: chosen first, at the default tuning
@@ -68,8 +68,8 @@ def objective(m: dict) -> float:
 class Evaluator:
     """Metrics of (folder, split, tuning), each computed once; question vectors embedded once."""
 
-    def __init__(self, chosen: dict[str, Folder], sizes: list[int]):
-        self.folders, self.sizes = chosen, sizes
+    def __init__(self, chosen: dict[str, Folder], sizes: list[int], index_root: Path = INDEXES):
+        self.folders, self.sizes, self.index_root = chosen, sizes, index_root
         self.encoder = _MemoEncoder(load_encoder(DEFAULT_MODEL))
         self.askers: dict[tuple[str, int], Asker] = {}
         self.cache: dict[tuple, dict] = {}
@@ -78,7 +78,8 @@ class Evaluator:
         key = (name, split, size, tuning)
         if key not in self.cache:
             if (name, size) not in self.askers:
-                self.askers[name, size] = self.folders[name].asker(self.encoder, passage_chars=size)
+                self.askers[name, size] = self.folders[name].asker(self.encoder, passage_chars=size,
+                                                                   index_root=self.index_root)
             asker = self.askers[name, size].with_tuning(tuning)
             folder = self.folders[name]
             questions = folder.questions(split)
