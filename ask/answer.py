@@ -16,6 +16,7 @@ _LINK_MARKUP = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
 _ATTRIBUTION = re.compile(r"\A\W{0,5}(?:source|sources|reference|references|ref|refs|via|h/t|hat tip|credit|credits|"
                           r"see also|read more|more info|further reading|docs|documentation|link|links|from)\b",
                           re.IGNORECASE)
+LEAD_IN_ITEMS = 3  # lines quoted after a quoted line that ends with a colon
 ASKS_FOR_LINKS = frozenset("link links url urls docs doc documentation reference references source sources "
                            "website site page read article".split())
 
@@ -101,7 +102,7 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0][0]
     chosen = [c for c in candidates if c[0] >= best * tuning.quote_margin][:tuning.max_quotes]
-    chosen += _answers_to_quoted_questions(chosen, hits)
+    chosen += _what_quotes_promise(chosen, hits)
     chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
     number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
@@ -110,19 +111,31 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
 
 
-def _answers_to_quoted_questions(chosen: list, hits: list[Hit]) -> list:
-    """Notes often write a question and answer it in the same bullet or paragraph
-    ("How Kafka handle offset? Manage message position consumed in a partition"): quote the answer too."""
+def _what_quotes_promise(chosen: list, hits: list[Hit]) -> list:
+    """A quoted line may promise what comes next: notes often write a question and answer it on the
+    same line ("How Kafka handle offset? Manage message position consumed in a partition"), or end a
+    line with a colon and list the answer below it ("Allow the web server to respond to incoming
+    requests from:"). Quote what was promised too."""
     quoted = {(rank, e.unit.line, e.unit.text) for _, rank, e in chosen}
     extra = []
     for score, rank, evidence in chosen:
         units = hits[rank].evidence
         i = next(j for j, e in enumerate(units) if e.unit == evidence.unit)
-        if not evidence.unit.text.endswith("?") or i + 1 == len(units):
+        text = evidence.unit.text.rstrip()
+        if text.endswith("?"):
+            following = units[i + 1:i + 2]
+            following = [e for e in following if e.unit.line == evidence.unit.line and not e.unit.text.endswith("?")]
+        elif text.endswith(":"):
+            following = []
+            for after in units[i + 1:i + 1 + LEAD_IN_ITEMS]:
+                if after.unit.text.rstrip().endswith(":"):
+                    break
+                following.append(after)
+        else:
             continue
-        after = units[i + 1]
-        key = (rank, after.unit.line, after.unit.text)
-        if after.unit.line == evidence.unit.line and not after.unit.text.endswith("?") and key not in quoted:
-            extra.append((score, rank, after))
-            quoted.add(key)
+        for after in following:
+            key = (rank, after.unit.line, after.unit.text)
+            if key not in quoted:
+                extra.append((score, rank, after))
+                quoted.add(key)
     return extra

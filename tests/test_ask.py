@@ -4,6 +4,9 @@ from __future__ import annotations
 import pytest
 
 from ask import Asker, QuestionError
+from ingest import Config
+
+from helpers import write_notes
 
 
 def test_consumer_group_question_finds_the_passage_and_carries_the_redis_link(bundled_asker: Asker):
@@ -85,3 +88,18 @@ def test_a_question_written_in_the_notes_is_quoted_with_its_answer(bundled_asker
     answer = bundled_asker.ask("how does kafka handle offsets?")
     assert "How Kafka handle offset?" in answer.text
     assert "Manage message position consumed in a partition" in answer.text
+
+
+def test_a_quoted_line_ending_in_a_colon_is_quoted_with_the_items_it_introduces(tmp_path, encoder):
+    notes = write_notes(tmp_path / "notes", {"web.md": (
+        "# Single web server\n\n"
+        "- Open up only necessary ports\n"
+        "    - Allow the web server to respond to incoming requests from:\n"
+        "        - 80 for HTTP\n"
+        "        - 443 for HTTPS\n"
+        "        - 22 for SSH to only whitelisted IPs\n"
+        "- Prevent the web server from initiating outbound connections\n")})
+    asker, _ = Asker.open(Config(notes_dir=notes, index_dir=tmp_path / "index"), encoder)
+    answer = asker.ask("which incoming requests should the web server respond to?")
+    assert "Allow the web server to respond to incoming requests from:" in answer.text
+    assert "443 for HTTPS" in answer.text and "80 for HTTP" in answer.text
