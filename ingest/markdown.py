@@ -20,6 +20,8 @@ from .links import Link, is_web_url, links_in, links_in_html, unique_links
 # the same characters, and a scan from one start stops where the next start could begin.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_`]?[A-Z0-9])")
 _TAG = re.compile(r"<[^<>]+>")
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+FIGURE_CAPTION_WORDS = 12  # an HTML block with an image and no more words than this is a figure
 _MDX_LINE = re.compile(r"\A[ \t]*(?:import\s.*\sfrom\s|export\s|:::[ \t]*\w*[ \t]*$|</?[A-Z][^<>]*>[ \t]*$)")
 MAX_UNIT_CHARS = 1_000  # a sentence longer than this (a minified line, a wall of text) is cut at a space
 MAX_HEADING_CHARS = 200  # a longer heading is cut, with an ellipsis: it is repeated in every passage under it
@@ -128,6 +130,8 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
     if not source.strip() or (first.type == "paragraph_open" and (
             ("\n" not in source and _MDX_LINE.match(source)) or is_only_shortcodes(source))):
         return None  # MDX import/export lines, ':::' markers and {% endhint %} lines carry no meaning
+    if first.type == "html_block" and _is_figure(first.content):
+        return None  # an image and its credit line: nothing a quote or a search can use, and raw HTML on the page
     kind = first.type.removesuffix("_open")
     block = Block(kind, start, end, source)
     for token in tokens:
@@ -145,6 +149,11 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
     elif kind == "table":
         block.items = _table_rows(tokens, lines)
     return block
+
+
+def _is_figure(html: str) -> bool:
+    """<p align="center"><img src=…><br/><i>Source: …</i></p>, as READMEs show a diagram."""
+    return bool(_IMG.search(html)) and len(_TAG.sub(" ", html).split()) <= FIGURE_CAPTION_WORDS
 
 
 def _list_items(tokens: list, lines: list[str]) -> list[Block]:

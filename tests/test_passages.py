@@ -162,3 +162,14 @@ def test_table_of_contents_lists_are_not_passages_but_reference_lists_are():
     note = ("# Index\n- [Sharding](#sharding)\n    - [Federation](#federation)\n- [Caching](./caching.md)\n\n"
             "# Reading\n- [Kafka docs](https://kafka.apache.org/documentation/)\n")
     assert [p.heading for p in split_note("n.md", note)] == [("Index", "Reading")]
+
+
+def test_a_figure_in_html_is_left_out_but_html_that_says_something_is_kept():
+    note = ("# CAP theorem\n\n"
+            '<p align="center">\n  <img src="images/cap.png">\n  <br/>\n'
+            '  <i><a href="https://example.com/cap">Source: CAP theorem revisited</a></i>\n</p>\n\n'
+            "In a distributed system you can only support two of the guarantees.\n\n"
+            "<details><summary>Why</summary>Networks aren't reliable, so partition tolerance is a must.</details>\n")
+    text = "\n".join(p.text for p in split_note("cap.md", note, 600))
+    assert "<img" not in text and "Source: CAP theorem revisited" not in text
+    assert "only support two of the guarantees" in text and "Networks aren't reliable" in text
