@@ -39,9 +39,9 @@ class Answer:
     notice: str = ""                # e.g. "your question was cut to 1,000 characters"
     reason: str = ""                # why the notes don't cover it, when abstained
     coverage: Coverage | None = None  # the evidence the decision to answer was made on
-    searched: str = ""              # what was searched, when it differs from the question (a follow-up)
+    searched: str = ""              # what was searched, when not the question (a follow-up, a typo mended)
     weak: bool = False              # answered, but the evidence is close to the bar: the page says so
-    suggestion: str = ""            # the question spelt as the notes spell it, when it was not
+    suggestion: str = ""            # the question spelt as the notes spell it, when it was not: searched so
     latency_ms: float = field(default=0.0, compare=False)
 
     @property

@@ -113,17 +113,20 @@ class Asker:
         question, notice = self._checked_question(question)
         data, retriever, probes = self._current
         search_text = standalone_question(question, previous)
-        if vector is None or search_text != question:
-            vector = self.encoder.encode_query(search_text)
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
         word_text = question if search_text != question and terms(question) else search_text
+        suggestion = retriever.vocabulary.suggest(question) or ""
+        if suggestion:  # a misspelt word finds nothing: search as the notes spell it
+            search_text = retriever.vocabulary.suggest(search_text) or search_text
+            word_text = retriever.vocabulary.suggest(word_text) or word_text
+        if vector is None or search_text != question:
+            vector = self.encoder.encode_query(search_text)
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
         coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)
         answer = answer.judged(coverage, self.bar(probes), self.tuning.weak_band)
         searched = search_text if search_text != question else ""
-        return replace(answer, question=question, notice=notice, searched=searched,
-                       suggestion=retriever.vocabulary.suggest(question) or "",
+        return replace(answer, question=question, notice=notice, searched=searched, suggestion=suggestion,
                        latency_ms=(time.perf_counter() - started) * 1000)
 
     def reingest(self, on_progress: Callable[[int, int, str], None] | None = None,

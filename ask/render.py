@@ -73,9 +73,7 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
     and the documents the notes reference; or "not covered", why, and the nearest sections."""
     parts = [f'<p class="notice"><em>{escape(answer.notice)}</em></p>'] if answer.notice else []
     if answer.searched:
-        parts.append(f'<p class="searched">searched: <q>{escape(answer.searched)}</q></p>')
-    if answer.suggestion:
-        parts.append(f'<p class="suggestion">Did you mean <q>{escape(answer.suggestion)}</q>?</p>')
+        parts.append(f'<p class="searched">{_searched_label(answer)}: <q>{escape(answer.searched)}</q></p>')
     if answer.abstained:
         because = f" {escape(answer.reason)}" if answer.reason else ""
         parts.append(f"<p><strong>Your notes don't cover this.</strong>{because} The nearest sections are:</p>")
@@ -118,8 +116,7 @@ def sources_html(answer: Answer | None, resolve: Resolve | None = None) -> str:
 def answer_text(answer: Answer) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
-    parts += [f"searched: {answer.searched}"] if answer.searched else []
-    parts += [f"Did you mean: {answer.suggestion}?"] if answer.suggestion else []
+    parts += [f"{_searched_label(answer)}: {answer.searched}"] if answer.searched else []
     if answer.abstained:
         nearest = "\n".join(f"  - {where(hit)}" for hit in answer.hits[:NEAREST_SHOWN])
         because = f"{answer.reason} " if answer.reason else ""
@@ -208,3 +205,9 @@ def _image(tokens, idx, options, env) -> str:
 def _code(tokens, idx, options, env) -> str:
     code = escape(tokens[idx].content.rstrip("\n")).replace("\n", "&#10;")
     return f"<pre><code>{code}</code></pre>\n"
+
+
+def _searched_label(answer: Answer) -> str:
+    """What the answer searched for, when not the question as typed: a follow-up read with the
+    question before, or a misspelt word read as the notes spell it."""
+    return "searched as your notes spell it" if answer.suggestion else "searched"

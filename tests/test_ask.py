@@ -103,3 +103,11 @@ def test_a_quoted_line_ending_in_a_colon_is_quoted_with_the_items_it_introduces(
     answer = asker.ask("which incoming requests should the web server respond to?")
     assert "Allow the web server to respond to incoming requests from:" in answer.text
     assert "443 for HTTPS" in answer.text and "80 for HTTP" in answer.text
+
+
+def test_a_misspelt_word_is_searched_as_the_notes_spell_it_and_the_answer_says_so(bundled_asker: Asker):
+    typed = bundled_asker.ask("kafak offsets")
+    spelt = bundled_asker.ask("kafka offsets")
+    assert typed.searched == typed.suggestion == "kafka offsets"
+    assert [h.row for h in typed.hits] == [h.row for h in spelt.hits]
+    assert "How Kafka handle offset?" in typed.text

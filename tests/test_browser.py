@@ -110,6 +110,14 @@ def test_a_follow_up_in_the_page_is_searched_with_the_question_before(page):
     expect(answer.locator("a[href^='https://docs.aws.amazon.com/amazondynamodb/']").first).to_be_attached()
 
 
+def test_a_misspelt_question_in_the_page_is_searched_as_the_notes_spell_it(page):
+    ask(page, "redis streem consumer groups")
+    answer = page.locator("#conversation .answer").first
+    expect(answer).to_contain_text("searched as your notes spell it: redis stream consumer groups",
+                                   timeout=TIMEOUT_MS)
+    expect(page.locator("#sources")).to_contain_text("Redis Stream", timeout=TIMEOUT_MS)
+
+
 def test_question_typed_in_the_page_is_answered_with_quotes_link_and_sources(page, tmp_path):
     expect(page.locator("#status")).to_contain_text("passages", timeout=TIMEOUT_MS)
     expect(page.locator("#status")).to_contain_text("all-MiniLM-L6-v2")
