@@ -29,7 +29,7 @@ from .abstain import PROBES, answerability, assess, probe_vectors
 from .answer import Answer, compose_answer
 from .followup import standalone_question
 from .retrieve import Retriever
-from .terms import terms
+from .terms import terms, topic
 from .tuning import Tuning
 
 
@@ -119,8 +119,8 @@ class Asker:
         if suggestion:  # a misspelt word finds nothing: search as the notes spell it
             search_text = retriever.vocabulary.suggest(search_text) or search_text
             word_text = retriever.vocabulary.suggest(word_text) or word_text
-        if vector is None or search_text != question:
-            vector = self.encoder.encode_query(search_text)
+        if vector is None or search_text != question or topic(search_text) != search_text:
+            vector = self.encoder.encode_query(topic(search_text))
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
         coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)

@@ -41,3 +41,22 @@ def terms(text: str) -> list[str]:
     """Stemmed content words in order, repeats kept: what the word signals of retrieval and quoting see."""
     kept = [w.removesuffix("'s") for w in words(text) if w not in STOPWORDS]
     return _stemmer().stemWords([w for w in kept if w and w not in STOPWORDS])
+
+
+# How people refer to their own notes when asking them: words about the asking, not the topic.
+_ABOUT_THE_NOTES = re.compile(
+    r"\b(?:(?:is|was) there anything|anything|something)?\s*(?:in|from|according to) (?:my|the|these) notes\b"
+    r"|\b(?:what|where|how|when|why) (?:did|do|have) (?:i|my notes) (?:write|note|say|said|list|jot|mention|"
+    r"put|keep|wrote|noted|listed|mentioned)(?: down)?(?: (?:anything|something))?(?: (?:about|on|for|regarding))?"
+    r"|\b(?:did|do|have) (?:i|my notes) (?:write|note|say|list|jot|mention|put|keep|wrote|noted|listed|"
+    r"mentioned)(?: down)?(?: (?:anything|something))?(?: (?:about|on|for|regarding))?"
+    r"|\bdo my notes (?:say|cover|mention|have)(?: anything)?(?: (?:about|on))?"
+    r"|\bremind me\b,?", re.IGNORECASE)
+
+
+def topic(question: str) -> str:
+    """The question without the words that refer to the notes themselves ("did I write anything about",
+    "in my notes"), which every question to one's notes shares and which carry no topic; unchanged
+    when nothing else would be left."""
+    rest = " ".join(_ABOUT_THE_NOTES.sub(" ", question).split()).strip(" ,-")
+    return rest if len(terms(rest)) >= 1 else question

@@ -12,7 +12,7 @@ import pytest
 import ask.retrieve
 from ask.lexical import LexicalIndex
 from ask.retrieve import Retriever
-from ask.terms import terms
+from ask.terms import terms, topic
 from ask.tuning import Tuning
 from ingest import Config, ingest, passage_document, searchable
 
@@ -109,3 +109,14 @@ def test_bm25_and_coverage_agree_with_their_formulas():
         return score
     raw = [bm25(d) for d in documents]
     assert list(lexical.scores(["kafka", "log"], "bm25")) == pytest.approx([r / max(raw) for r in raw])
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("did I jot down anything about bloom filters?", "bloom filters?"),
+    ("what do my notes say about leader election", "leader election"),
+    ("Remind me, why is Kafka fast", "why is Kafka fast"),
+    ("what is in my notes?", "what is in my notes?"),  # nothing would be left: unchanged
+    ("what is a write-ahead log", "what is a write-ahead log"),
+])
+def test_the_words_about_the_notes_themselves_are_left_out_of_the_embedded_question(question, expected):
+    assert topic(question) == expected
