@@ -19,6 +19,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from . import encoder
 from .links import Link
 from .markdown import Unit
 from .passages import SCHEME, Passage
@@ -53,6 +54,12 @@ class IndexWriteFailed(RuntimeError):
         self.errno = errno
 
 
+def embedding_scheme() -> str:
+    """What the vectors encode: the passage text (SCHEME) and the longest sentence embedded on its own
+    (ingest.encoder.ALONE_UP_TO), read when called: an index built with another value is re-embedded."""
+    return f"{SCHEME}; alone<={encoder.ALONE_UP_TO}"
+
+
 @dataclass(frozen=True)
 class Manifest:
     """What manifest.json records: how the index was built, from which notes, in which files."""
@@ -63,7 +70,7 @@ class Manifest:
     built_at: str                   # ISO 8601, UTC
     notes: dict[str, str]           # doc -> sha256 of its bytes
     skipped: dict[str, str] = field(default_factory=dict)  # doc -> why it was not read
-    scheme: str = SCHEME            # what a passage vector encodes
+    scheme: str = field(default_factory=lambda: embedding_scheme())  # what the vectors encode
     generation: str = ""            # set by write_index, with the rest below
     files: dict[str, str] = field(default_factory=dict)      # "passages" | "vectors" | "units" -> file name
     checksums: dict[str, str] = field(default_factory=dict)  # file name -> sha256
@@ -75,8 +82,9 @@ class Manifest:
         """Why vectors of this index cannot serve (or be reused for) this encoder, or None if they can."""
         if self.model != model:
             return f"index built with {self.model!r}, encoder is {model!r}"
-        if self.scheme != SCHEME:
-            return f"index built by another version of this app ({self.scheme}; this one writes {SCHEME})"
+        if self.scheme != embedding_scheme():
+            return (f"index built by another version of this app ({self.scheme}; "
+                    f"this one writes {embedding_scheme()})")
         if dim is not None and dim != self.dim:
             return f"index has {self.dim} dims, {model!r} gives {dim}"
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import SCHEME, Config, IndexCorrupt, ingest, read_index, read_manifest
+from ingest import Config, IndexCorrupt, embedding_scheme, ingest, read_index, read_manifest
 
 from helpers import write_notes
 
@@ -63,8 +63,15 @@ def test_the_manifest_says_why_an_encoder_cannot_use_the_index(small: Config):
     assert manifest.unusable_with("fake-hash-64", 64) is None
     assert manifest.unusable_with("other-model", 64) == "index built with 'fake-hash-64', encoder is 'other-model'"
     assert replace(manifest, scheme="old/0").unusable_with("fake-hash-64", 64) == (
-        f"index built by another version of this app (old/0; this one writes {SCHEME})")
+        f"index built by another version of this app (old/0; this one writes {embedding_scheme()})")
     assert manifest.unusable_with("fake-hash-64", 384) == "index has 64 dims, 'fake-hash-64' gives 384"
+
+
+def test_an_index_embedded_with_another_alone_threshold_is_not_used(small: Config, monkeypatch):
+    import ingest.encoder
+    manifest = read_manifest(small.index_dir)
+    monkeypatch.setattr(ingest.encoder, "ALONE_UP_TO", ingest.encoder.ALONE_UP_TO // 2)
+    assert "another version of this app" in manifest.unusable_with("fake-hash-64", 64)
 
 
 def test_a_rebuild_reports_the_notes_as_unchanged_not_added(small: Config, fake_encoder):
