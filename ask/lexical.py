@@ -1,7 +1,6 @@
 """How well each passage holds the question's words, from postings: no loop over passages."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,16 +13,20 @@ class LexicalIndex:
 
     def __init__(self, documents: Sequence[Sequence[str]]):
         self.size = len(documents)
-        lengths = np.array([len(terms) for terms in documents], np.float32)
-        self.lengths = lengths
-        self.mean_length = float(lengths.mean()) if len(lengths) else 0.0
-        rows: dict[str, list[int]] = {}
-        counts: dict[str, list[int]] = {}
-        for row, terms in enumerate(documents):
-            for term, count in Counter(terms).items():
-                rows.setdefault(term, []).append(row)
-                counts.setdefault(term, []).append(count)
-        self.postings = {term: (np.array(rows[term]), np.array(counts[term], np.float32)) for term in rows}
+        self.lengths = np.array([len(terms) for terms in documents], np.float32)
+        self.mean_length = float(self.lengths.mean()) if len(self.lengths) else 0.0
+        ids: dict[str, int] = {}
+        term_ids = np.array([ids.setdefault(t, len(ids)) for terms in documents for t in terms], np.int64)
+        rows = np.repeat(np.arange(self.size, dtype=np.int64), self.lengths.astype(np.int64))
+        # one (term, row) pair per occurrence, sorted by term then row: its runs are the postings
+        pairs, counts = np.unique(term_ids * max(self.size, 1) + rows, return_counts=True)
+        pair_terms, pair_rows = np.divmod(pairs, max(self.size, 1))
+        bounds = np.flatnonzero(np.diff(pair_terms)) + 1
+        names = list(ids)
+        self.postings = {names[int(run_terms[0])]: (run_rows, run_counts.astype(np.float32))
+                         for run_terms, run_rows, run_counts in zip(np.split(pair_terms, bounds),
+                                                                  np.split(pair_rows, bounds),
+                                                                  np.split(counts, bounds)) if len(run_terms)}
 
     def idf(self, term: str) -> float:
         df = len(self.postings[term][0]) if term in self.postings else 0

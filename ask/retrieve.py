@@ -12,7 +12,7 @@ import numpy as np
 from ingest import IndexData, Passage, Unit, passage_document, searchable
 
 from .lexical import LexicalIndex
-from .terms import terms
+from .terms import terms, terms_of_words, words
 from .tuning import Tuning
 from .vocabulary import Vocabulary
 
@@ -53,11 +53,11 @@ class Retriever:
         self.has_before = np.concatenate([[False], same])  # passage i-1 is of the same note
         self.has_after = np.concatenate([same, [False]])
         self.unit_terms = [frozenset(terms(searchable(u.text))) for p in data.passages for u in p.units]
-        documents = [passage_document(p) for p in data.passages]
-        self.lexical = LexicalIndex([terms(document) + terms(" ".join(p.tags))
-                                     for document, p in zip(documents, data.passages)])
+        document_words = [words(passage_document(p)) for p in data.passages]  # split once, used twice
+        self.lexical = LexicalIndex([terms_of_words(lowered) + terms(" ".join(p.tags))
+                                     for lowered, p in zip(document_words, data.passages)])
         self.unit_lexical = LexicalIndex(self.unit_terms)
-        self.vocabulary = Vocabulary(documents)
+        self.vocabulary = Vocabulary.of_words(document_words)
 
     def with_tuning(self, tuning: Tuning) -> Retriever:
         """The same index structures, other weights."""

@@ -34,12 +34,17 @@ def tokens(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Lower-case words ("node.js", "kafka's")."""
-    return [w.lower().replace("’", "'") for w in tokens(text)]
+    return _WORD.findall(text.lower().replace("’", "'"))
 
 
 def terms(text: str) -> list[str]:
     """Stemmed content words in order, repeats kept: what the word signals of retrieval and quoting see."""
-    kept = [w.removesuffix("'s") for w in words(text) if w not in STOPWORDS]
+    return terms_of_words(words(text))
+
+
+def terms_of_words(lowered: list[str]) -> list[str]:
+    """terms() of text already split by words()."""
+    kept = [w.removesuffix("'s") for w in lowered if w not in STOPWORDS]
     return _stemmer().stemWords([w for w in kept if w and w not in STOPWORDS])
 
 

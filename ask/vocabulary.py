@@ -17,9 +17,17 @@ class Vocabulary:
     """Every word the notes use (headings included), to tell whether a name appears in them at all."""
 
     def __init__(self, texts: Iterable[str]):
-        self.words: set[str] = set()
-        for text in texts:
-            self.words.update(words(text))
+        self._known(set().union(*(words(text) for text in texts)))
+
+    @classmethod
+    def of_words(cls, split: Iterable[list[str]]) -> Vocabulary:
+        """The vocabulary of texts already split by terms.words()."""
+        vocabulary = cls.__new__(cls)
+        vocabulary._known(set().union(*split))
+        return vocabulary
+
+    def _known(self, known: set[str]) -> None:
+        self.words = known
         self.stems = {stem for word in self.words for stem in terms(word)}
         self._long = [w for w in self.words if len(w) >= TYPO_MIN_LENGTH - 1]
 
