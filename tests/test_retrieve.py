@@ -117,6 +117,7 @@ def test_bm25_and_coverage_agree_with_their_formulas():
     ("Remind me, why is Kafka fast", "why is Kafka fast"),
     ("what is in my notes?", "what is in my notes?"),  # nothing would be left: unchanged
     ("what is a write-ahead log", "what is a write-ahead log"),
+    ("how do I list the open ports", "how do I list the open ports"),  # a how-to, not about the notes
 ])
 def test_the_words_about_the_notes_themselves_are_left_out_of_the_embedded_question(question, expected):
     assert topic(question) == expected
