@@ -24,11 +24,12 @@ from .vocabulary import Vocabulary
 PROBES = tuple(line.strip() for line in (Path(__file__).parent / "probes.txt").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#"))
 
+_LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)|https?://\S{1,2000}|www\.\S{1,2000}")
 _SENTENCE_END = re.compile(r"(?<=[.?!:;])\s+")
 _QUANTITY = re.compile(
     r"(?:^|[,;:.?!]\s*)how (?:many|much|long|often|big|large|fast|far)\b(?! (?:types|kinds|ways|sorts|categories))"
     r"|\bwhat (?:percentage|percent|fraction)\b"
-    r"|\b(?:default|maximum|minimum|max|min)\s+(?:\w+\s+)?"
+    r"|\b(?:default|maximum|minimum|max|min)\s+(?:[\w-]+\s+){0,2}"
     r"(?:size|length|timeout|ttl|limit|period|interval|count|number|capacity|rate|duration|retention)\b",
     re.IGNORECASE)
 _NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve fifteen twenty
@@ -84,8 +85,17 @@ def asks_for_quantity(question: str) -> bool:
     return bool(_QUANTITY.search(question.strip()))
 
 
-def states_quantity(text: str) -> bool:
-    return any(c.isdigit() for c in text) or not _NUMBER_WORDS.isdisjoint(words(text))
+def states_quantity(text: str, question: str = "") -> bool:
+    """A number in the text's words (not in a link's address), other than the question's own
+    ("Route 53", "two failures")."""
+    given = set(numbers(question))
+    return any(number not in given for number in numbers(text))
+
+
+def numbers(text: str) -> list[str]:
+    """Words that are numbers: with a digit, or a number word ("12", "3.5", "dozen")."""
+    said = _LINK_TARGET.sub(" ", text)
+    return [w for w in words(said) if any(c.isdigit() for c in w) or w in _NUMBER_WORDS]
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,7 @@ def assess(question: str, hits: Sequence, quotes: Sequence[str], vocabulary: Voc
            tuning: Tuning = Tuning()) -> Coverage:
     """question: what the person typed in this turn; quotes: the sentences the answer would quote."""
     return Coverage(answerability(hits, tuning), tuple(unknown_terms(question, vocabulary, tuning.rare_zipf)),
-                    asks_for_quantity(question) and not any(states_quantity(q) for q in quotes),
+                    asks_for_quantity(question) and not any(states_quantity(q, question) for q in quotes),
                     tuning.unknown_term_penalty)
 
 

@@ -59,6 +59,7 @@ def test_unknown_terms_are_the_names_and_rare_words_the_notes_never_use():
     ("Kafka topics: how long are messages kept?", True),
     ("What is the default retention period for messages?", True),
     ("What is the maximum size of a DynamoDB item?", True),
+    ("what's the default read buffer size in postgres", True),  # two words between
     ("how many types of queries does a redis stream support?", False),  # a list answers it
     ("Which setting controls how often offsets are committed?", False),  # asks for a setting
     ("why is kafka fast", False),
@@ -71,6 +72,16 @@ def test_quantity_questions_are_told_apart(question, wants):
                                           ("N different Redis keys", False), ("as many as needed", False)])
 def test_a_number_is_digits_or_a_number_word(text, states):
     assert states_quantity(text) is states
+
+
+@pytest.mark.parametrize("text, question, states", [
+    ("See [the talk](http://example.com/2016/talk-3) about it", "how many shards", False),  # in a link
+    ("Hosted DNS such as Route 53 answers queries", "What default TTL does Route 53 give?", False),  # its own
+    ("Route 53 defaults to a TTL of 300 seconds", "What default TTL does Route 53 give?", True),
+    ("Keep three copies", "how many copies survive two failures?", True),
+])
+def test_a_quote_states_a_number_when_it_is_not_a_link_or_the_questions_own(text, question, states):
+    assert states_quantity(text, question) is states
 
 
 MIN_ANSWERABILITY, PENALTY = Tuning.min_answerability, Tuning.unknown_term_penalty
