@@ -119,8 +119,9 @@ class Asker:
         if suggestion:  # a misspelt word finds nothing: search as the notes spell it
             search_text = retriever.vocabulary.suggest(search_text) or search_text
             word_text = retriever.vocabulary.suggest(word_text) or word_text
-        if vector is None or search_text != question or topic(search_text) != search_text:
-            vector = self.encoder.encode_query(topic(search_text))
+        embedded = topic(search_text)
+        if vector is None or embedded != question:  # vector: the question's own, when it was made already
+            vector = self.encoder.encode_query(embedded)
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
         coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)
