@@ -17,14 +17,13 @@ from pathlib import Path
 import numpy as np
 from wordfreq import zipf_frequency
 
-from .terms import STOPWORDS, tokens, words
+from .terms import STOPWORDS, said, tokens, words
 from .tuning import Tuning
 from .vocabulary import Vocabulary
 
 PROBES = tuple(line.strip() for line in (Path(__file__).parent / "probes.txt").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#"))
 
-_LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)|https?://\S{1,2000}|www\.\S{1,2000}")
 _SENTENCE_END = re.compile(r"(?<=[.?!:;])\s+")
 _QUANTITY = re.compile(
     r"(?:^|[,;:.?!]\s*)how (?:many|much|long|often|big|large|fast|far)\b(?! (?:types|kinds|ways|sorts|categories))"
@@ -94,8 +93,7 @@ def states_quantity(text: str, question: str = "") -> bool:
 
 def numbers(text: str) -> list[str]:
     """Words that are numbers: with a digit, or a number word ("12", "3.5", "dozen")."""
-    said = _LINK_TARGET.sub(" ", text)
-    return [w for w in words(said) if any(c.isdigit() for c in w) or w in _NUMBER_WORDS]
+    return [w for w in words(said(text)) if any(c.isdigit() for c in w) or w in _NUMBER_WORDS]
 
 
 @dataclass(frozen=True)

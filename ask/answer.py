@@ -8,11 +8,9 @@ from ingest import Link, unique_links
 
 from .abstain import Coverage
 from .retrieve import Evidence, Hit
-from .terms import words
+from .terms import has_link, said, words
 from .tuning import Tuning
 
-_URL = re.compile(r"https?://\S{1,2000}|www\.\S{1,2000}")
-_LINK_MARKUP = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
 _ATTRIBUTION = re.compile(r"\A\W{0,5}(?:source|sources|reference|references|ref|refs|via|h/t|hat tip|credit|credits|"
                           r"see also|read more|more info|further reading|docs|documentation|link|links|from)\b",
                           re.IGNORECASE)
@@ -72,14 +70,14 @@ class Answer:
 def is_context(text: str) -> bool:
     """A line that frames an answer rather than giving one: only links, an attribution
     ("Source: …", "Reference: …") or a short label ending in a colon."""
-    plain = _URL.sub(" ", _LINK_MARKUP.sub(r"\1", text))
-    said = [w for w in words(plain) if any(c.isalpha() for c in w)]
-    if _URL.search(text) or _LINK_MARKUP.search(text):
-        if len(said) <= 3 or _ATTRIBUTION.match(plain):
+    plain = said(text)
+    spoken = [w for w in words(plain) if any(c.isalpha() for c in w)]
+    if has_link(text):
+        if len(spoken) <= 3 or _ATTRIBUTION.match(plain):
             return True
     if _ATTRIBUTION.match(plain) and ":" in plain[:40]:
         return True
-    return text.rstrip().endswith(":") and len(said) <= 8
+    return text.rstrip().endswith(":") and len(spoken) <= 8
 
 
 def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) -> Answer:

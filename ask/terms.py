@@ -22,6 +22,19 @@ also e.g i.e etc vs versus
 """.split())
 
 
+_URL = re.compile(r"https?://\S{1,2000}|www\.\S{1,2000}")
+_LINK_MARKUP = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
+
+
+def said(text: str) -> str:
+    """The text as a reader takes it in: a link's words, not its address."""
+    return _URL.sub(" ", _LINK_MARKUP.sub(r"\1", text))
+
+
+def has_link(text: str) -> bool:
+    return bool(_URL.search(text) or _LINK_MARKUP.search(text))
+
+
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
