@@ -117,8 +117,9 @@ class Asker:
         word_text = question if search_text != question and terms(question) else search_text
         suggestion = retriever.vocabulary.suggest(question) or ""
         if suggestion:  # a misspelt word finds nothing: search as the notes spell it
-            search_text = retriever.vocabulary.suggest(search_text) or search_text
-            word_text = retriever.vocabulary.suggest(word_text) or word_text
+            def spelt(text: str) -> str:  # the question's spelling is known; a follow-up's joined text is not
+                return suggestion if text == question else retriever.vocabulary.suggest(text) or text
+            search_text, word_text = spelt(search_text), spelt(word_text)
         embedded = topic(search_text)
         if vector is None or embedded != question:  # vector: the question's own, when it was made already
             vector = self.encoder.encode_query(embedded)
