@@ -70,7 +70,7 @@ class Manifest:
     built_at: str                   # ISO 8601, UTC
     notes: dict[str, str]           # doc -> sha256 of its bytes
     skipped: dict[str, str] = field(default_factory=dict)  # doc -> why it was not read
-    scheme: str = field(default_factory=lambda: embedding_scheme())  # what the vectors encode
+    scheme: str = field(default_factory=embedding_scheme)  # what the vectors encode
     generation: str = ""            # set by write_index, with the rest below
     files: dict[str, str] = field(default_factory=dict)      # "passages" | "vectors" | "units" -> file name
     checksums: dict[str, str] = field(default_factory=dict)  # file name -> sha256
@@ -82,9 +82,9 @@ class Manifest:
         """Why vectors of this index cannot serve (or be reused for) this encoder, or None if they can."""
         if self.model != model:
             return f"index built with {self.model!r}, encoder is {model!r}"
-        if self.scheme != embedding_scheme():
-            return (f"index built by another version of this app ({self.scheme}; "
-                    f"this one writes {embedding_scheme()})")
+        current = embedding_scheme()
+        if self.scheme != current:
+            return f"index built by another version of this app ({self.scheme}; this one writes {current})"
         if dim is not None and dim != self.dim:
             return f"index has {self.dim} dims, {model!r} gives {dim}"
         return None
