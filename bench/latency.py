@@ -1,8 +1,9 @@
 """Warm question -> answer latency against the bare query embedding: python -m bench.latency [--rounds N]
 
-Both are timed in one process on the same questions (each folder's tuning questions), interleaved,
-so machine noise hits both alike; medians and their ratio are printed. The target: ask() within
-1.3x of embedding the question alone.
+All are timed in one process on the same questions (each folder's tuning questions), interleaved,
+so machine noise hits all alike; medians and ratios are printed. Two encoders: the model run by
+sentence-transformers (torch), and its ONNX export, which is what the app serves with. The target:
+ask() within 1.3x of embedding the question alone.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 import time
 
 from ask import Asker
-from ingest import load_encoder
+from ingest import load_encoder, load_query_encoder
 
 from .folders import folders
 
@@ -34,15 +35,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    encoder = load_encoder()
-    print("| notes | passages | embed only, median ms | question -> answer, median ms | ratio |")
-    print("|---|---|---|---|---|")
+    torch_encoder, served = load_encoder(), load_query_encoder("all-MiniLM-L6-v2")
+    print("| notes | passages | torch: embed / answer ms | ratio | ONNX (served): embed / answer ms | ratio "
+          "| answer, torch / ONNX |")
+    print("|---|---|---|---|---|---|---|")
     for name, folder in folders().items():
-        asker = folder.asker(encoder)
+        askers = [folder.asker(encoder) for encoder in (torch_encoder, served)]
         questions = [q["question"] for q in folder.questions("tune")]
-        measure(asker, questions[:3], 1)  # warm-up
-        embed, full = measure(asker, questions, args.rounds)
-        print(f"| {name} | {len(asker.data.passages)} | {embed:.2f} | {full:.2f} | {full / embed:.2f} |")
+        for asker in askers:
+            measure(asker, questions[:3], 1)  # warm-up
+        timings: list[list[tuple[float, float]]] = [[], []]
+        for _ in range(args.rounds):  # interleaved rounds: noise falls on both
+            for i, asker in enumerate(askers):
+                timings[i].append(measure(asker, questions, 1))
+        (e1, a1), (e2, a2) = [tuple(statistics.median(t[j] for t in rounds) for j in (0, 1)) for rounds in timings]
+        print(f"| {name} | {len(askers[0].data.passages)} | {e1:.2f} / {a1:.2f} | {a1 / e1:.2f} "
+              f"| {e2:.2f} / {a2:.2f} | {a2 / e2:.2f} | {a1 / a2:.2f} |")
     return 0
 
 

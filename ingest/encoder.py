@@ -143,6 +143,16 @@ def _unit_spans(document: str, units: Sequence[str]) -> list[tuple[int, int] | N
     return spans
 
 
+def prepare_threads() -> None:
+    """numpy's OpenBLAS threads spin after each call and take the cores the encoder needs for the
+    next question: one BLAS thread halves a warm question's latency here (docs/performance.md).
+    The encoder keeps its own intra-op threads, one per core: the forward pass is where the time goes."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+    _return_big_blocks_to_the_system()
+
+
 def _return_big_blocks_to_the_system() -> None:
     """A forward pass allocates and frees tens of megabytes of activations; glibc keeps the freed
     heap, so an ingest's resident memory grows to twice the model's. Big blocks are mmap'ed instead
@@ -168,13 +178,8 @@ def model_location(name: str) -> str:
 def load_encoder(name: str = DEFAULT_MODEL) -> Encoder:
     """Loaded once per process and name: loading costs about a second."""
     from sentence_transformers import SentenceTransformer
-    from threadpoolctl import threadpool_limits
 
-    # numpy's OpenBLAS threads spin after each call and take the cores torch needs for the next
-    # question: one BLAS thread halves a warm question's latency here (docs/quality.md, Latency).
-    # torch keeps its own intra-op threads, one per core: the forward pass is where the time goes.
-    threadpool_limits(1, user_api="blas")
-    _return_big_blocks_to_the_system()
+    prepare_threads()
     try:
         model = SentenceTransformer(model_location(name), device="cpu")
     except Exception as error:  # the library raises many kinds; the edge needs one clear message
