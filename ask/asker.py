@@ -18,11 +18,11 @@ from ingest import (
     IngestBusy,
     IngestReport,
     NoteHashes,
-    OnnxQueries,
+    OnnxEncoder,
     counted,
     diff_notes,
     ingest,
-    load_query_encoder,
+    load_exported_encoder,
     read_index,
 )
 
@@ -46,7 +46,7 @@ class Asker:
     """Answers from the last good index; reingest() swaps in the new one in a single assignment,
     so a question asked during a re-ingest is answered from the old index, never a mix."""
 
-    def __init__(self, config: Config, encoder: Encoder | OnnxQueries, data: IndexData, tuning: Tuning = Tuning()):
+    def __init__(self, config: Config, encoder: Encoder | OnnxEncoder, data: IndexData, tuning: Tuning = Tuning()):
         self.config, self.encoder, self.tuning = config, encoder, tuning
         self._current = self._serve(data)
         self._note_hashes = NoteHashes()
@@ -62,27 +62,27 @@ class Asker:
         return other
 
     @classmethod
-    def load(cls, config: Config, encoder: Encoder | OnnxQueries | None = None) -> Asker:
+    def load(cls, config: Config, encoder: Encoder | OnnxEncoder | None = None) -> Asker:
         """Open the existing index; raises IndexMissing, IndexCorrupt or IndexMismatch."""
-        encoder = encoder or load_query_encoder(config.model)
+        encoder = encoder or load_exported_encoder(config.model)
         return cls(config, encoder, _checked(read_index(config.index_dir), encoder))
 
     @classmethod
-    def open(cls, config: Config, encoder: Encoder | OnnxQueries | None = None,
+    def open(cls, config: Config, encoder: Encoder | OnnxEncoder | None = None,
              on_progress: Callable[[int, int, str], None] | None = None) -> tuple[Asker, IngestReport]:
         """Bring the index up to date with the notes (building it if missing, stale or damaged), then load it."""
-        encoder = encoder or load_query_encoder(config.model)
+        encoder = encoder or load_exported_encoder(config.model)
         report = ingest(config, encoder, on_progress=on_progress)
         return cls(config, encoder, report.data), report
 
     @classmethod
-    def serve(cls, config: Config, encoder: Encoder | OnnxQueries | None = None,
+    def serve(cls, config: Config, encoder: Encoder | OnnxEncoder | None = None,
               on_progress: Callable[[int, int, str], None] | None = None) -> tuple[Asker, str]:
         """An Asker to serve questions with, and a line saying how it was opened. Neither another
         ingest nor a folder that cannot be written stops serving: the last good index answers, and when
         there is none and index_dir is read-only, the index is built in config.fallback_index_dir.
         Raises NoNotes, or the write or index error when there is nothing to serve."""
-        encoder = encoder or load_query_encoder(config.model)
+        encoder = encoder or load_exported_encoder(config.model)
         try:
             asker, report = cls.open(config.with_(lock_timeout=0), encoder, on_progress)  # serving beats waiting
             asker.config = config
@@ -191,7 +191,7 @@ class Asker:
         return question, ""
 
 
-def _checked(data: IndexData, encoder: Encoder | OnnxQueries) -> IndexData:
+def _checked(data: IndexData, encoder: Encoder | OnnxEncoder) -> IndexData:
     mismatch = data.manifest.unusable_with(encoder.name, encoder.dim)
     if mismatch:
         raise IndexMismatch(mismatch)

@@ -17,9 +17,9 @@ from ingest import (
     IndexWriteFailed,
     IngestBusy,
     NoNotes,
-    OnnxQueries,
+    OnnxEncoder,
     counted,
-    load_query_encoder,
+    load_exported_encoder,
     read_note,
     resolve_note,
 )
@@ -52,9 +52,9 @@ class Reply:
 class NotesChat:
     """Everything app.py calls; raises QuestionError or NotAllowed, the edge shows them."""
 
-    def __init__(self, config: Config, encoder: Encoder | OnnxQueries | None = None):
+    def __init__(self, config: Config, encoder: Encoder | OnnxEncoder | None = None):
         self.config = config
-        self.encoder = encoder or load_query_encoder(config.model)
+        self.encoder = encoder or load_exported_encoder(config.model)
         self.asker: Asker | None = None
         self._resolver: tuple[str, Callable[[str], str | None]] = ("-", lambda target: None)
         self.limiter = RateLimiter(config.questions_per_minute, burst=max(5, config.questions_per_minute // 3))

@@ -13,7 +13,7 @@ import sys
 import time
 
 from ask import Asker
-from ingest import load_encoder, load_query_encoder
+from ingest import load_encoder, load_exported_encoder
 
 from .folders import folders
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    torch_encoder, served = load_encoder(), load_query_encoder("all-MiniLM-L6-v2")
+    torch_encoder, served = load_encoder(), load_exported_encoder("all-MiniLM-L6-v2")
     print("| notes | passages | torch: embed / answer ms | ratio | ONNX (served): embed / answer ms | ratio "
           "| answer, torch / ONNX |")
     print("|---|---|---|---|---|---|---|")

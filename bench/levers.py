@@ -23,7 +23,7 @@ from ask import Asker
 from ask.evaluate import read_questions, run_questions
 from ask.metrics import score_run
 from ask.tuning import Tuning
-from ingest import DEFAULT_MODEL, load_encoder
+from ingest import DEFAULT_MODEL, load_exported_encoder
 
 from .folders import INDEXES, Folder, folders
 
@@ -70,7 +70,7 @@ class Evaluator:
 
     def __init__(self, chosen: dict[str, Folder], sizes: list[int], index_root: Path = INDEXES):
         self.folders, self.sizes, self.index_root = chosen, sizes, index_root
-        self.encoder = _MemoEncoder(load_encoder(DEFAULT_MODEL))
+        self.encoder = _MemoEncoder(load_exported_encoder(DEFAULT_MODEL))  # as the app embeds
         self.askers: dict[tuple[str, int], Asker] = {}
         self.cache: dict[tuple, dict] = {}
 
@@ -128,7 +128,7 @@ class _MemoEncoder:
 
     def __init__(self, encoder):
         self._encoder, self._vectors = encoder, {}
-        self.name, self.dim, self.model = encoder.name, encoder.dim, encoder.model
+        self.name, self.dim = encoder.name, encoder.dim
 
     def __getattr__(self, name):
         return getattr(self._encoder, name)

@@ -6,7 +6,7 @@ from .encoder import Encoder, EncoderError, load_encoder
 from .links import Link, is_web_url, unique_links
 from .markdown import Unit, new_parser, parse_note
 from .notes import NoNotes, NoteHashes, NoteSet, read_note, read_notes
-from .onnx import OnnxQueries, load_query_encoder
+from .onnx import OnnxEncoder, load_exported_encoder
 from .passages import Passage, passage_document, split_note
 from .store import (
     IndexCorrupt,
@@ -21,10 +21,10 @@ from .store import (
 )
 
 __all__ = [
-    "DEFAULT_MODEL", "Changes", "Config", "Encoder", "EncoderError", "IndexCorrupt", "IndexData",
-    "IndexMissing", "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes",
-    "NoteHashes", "NoteSet", "Passage", "Unit", "counted", "diff_notes", "embedding_scheme", "for_display", "ingest",
-    "is_web_url", "load_encoder",
-    "load_query_encoder", "OnnxQueries", "new_parser", "parse_note", "passage_document", "read_index", "read_manifest",
-    "read_note", "read_notes", "resolve_note", "searchable", "split_note", "unique_links",
+    "Changes", "Config", "DEFAULT_MODEL", "Encoder", "EncoderError", "IndexCorrupt", "IndexData", "IndexMissing",
+    "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes", "NoteHashes",
+    "NoteSet", "OnnxEncoder", "Passage", "Unit", "counted", "diff_notes", "embedding_scheme", "for_display",
+    "ingest", "is_web_url", "load_encoder", "load_exported_encoder", "new_parser", "parse_note", "passage_document",
+    "read_index", "read_manifest", "read_note", "read_notes", "resolve_note", "searchable", "split_note",
+    "unique_links",
 ]

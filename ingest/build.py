@@ -16,8 +16,9 @@ from filelock import FileLock, Timeout
 
 from .config import Config
 from .dialect import searchable
-from .encoder import Encoder, load_encoder
+from .encoder import Encoder
 from .notes import NoteSet, read_notes
+from .onnx import OnnxEncoder, load_exported_encoder
 from .passages import SPLIT_VERSION, Passage, passage_document, split_note
 from .store import (
     IndexData,
@@ -103,7 +104,7 @@ def diff_notes(notes: NoteSet, manifest: Manifest | None, config: Config) -> Cha
     )
 
 
-def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False,
+def ingest(config: Config, encoder: Encoder | OnnxEncoder | None = None, rebuild: bool = False,
            on_progress: Progress | None = None) -> IngestReport:
     """Bring config.index_dir up to date with config.notes_dir.
     Raises NoNotes, IngestBusy, or IndexWriteFailed (read-only folder, full disk: the last good index stays)."""
@@ -121,7 +122,7 @@ def ingest(config: Config, encoder: Encoder | None = None, rebuild: bool = False
             old, reason = _reusable(config, model)  # another ingest wrote while this one waited
         previous = old.manifest if old else _manifest_or_none(config)
         changes = diff_notes(notes, previous, config)
-        encoder = encoder or load_encoder(config.model)  # only now: an up-to-date index skips the model load
+        encoder = encoder or load_exported_encoder(config.model)  # only now: an up-to-date index skips the model load
         if old is not None and old.manifest.unusable_with(encoder.name, encoder.dim):
             old, reason = None, f"{old.manifest.unusable_with(encoder.name, encoder.dim)}: rebuilding"
         kept_hashes = _kept_unreadable(notes, old)
@@ -209,7 +210,7 @@ def _split(notes: NoteSet, old: IndexData | None, changes: Changes, config: Conf
     return passages
 
 
-def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder,
+def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder | OnnxEncoder,
              on_progress: Progress | None) -> tuple[np.ndarray, np.ndarray, int]:
     """Reuse the rows of passages already in the index; embed the others, passage and units."""
     old_rows = {p.id: i for i, p in enumerate(old.passages)} if old is not None else {}

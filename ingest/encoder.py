@@ -79,34 +79,46 @@ class Encoder:
 
     def _pooled(self, documents: Sequence[str], units: Sequence[Sequence[str]],
                 on_progress: Progress | None) -> tuple[np.ndarray, list[np.ndarray]]:
+        return pool_spans(documents, units, self.dim, self._token_states, self.encode, on_progress)
+
+    def _token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         tokenizer, limit = self.model.tokenizer, self.model.max_seq_length
-        passages = np.zeros((len(documents), self.dim), np.float32)
-        blocks = [np.zeros((len(block), self.dim), np.float32) for block in units]
-        alone: list[tuple[int, int]] = []  # (document, unit) embedded on their own
-        order = sorted(range(len(documents)), key=lambda i: len(documents[i]))
-        for start in range(0, len(order), CHUNK):
-            rows = order[start:start + CHUNK]
-            texts = [documents[i] for i in rows]
-            states = self.model.encode(texts, batch_size=16, output_value="token_embeddings")
-            offsets = tokenizer(texts, truncation=True, max_length=limit, return_offsets_mapping=True)["offset_mapping"]
-            for row, text, state, offset in zip(rows, texts, states, offsets):
-                state = state.float().numpy()
-                passages[row] = _unit_length(state.mean(axis=0))
-                spans = np.asarray(offset).reshape(-1, 2)
-                for j, span in enumerate(_unit_spans(text, units[row])):
-                    inside = (spans[:, 0] >= span[0]) & (spans[:, 1] <= span[1]) & (spans[:, 1] > spans[:, 0]) \
-                        if span else np.zeros(len(spans), bool)
-                    if inside.sum() > ALONE_UP_TO and (span[1] <= spans[:, 1].max()):
-                        blocks[row][j] = _unit_length(state[inside].mean(axis=0))
-                    else:
-                        alone.append((row, j))
-            if on_progress:
-                on_progress(min(start + CHUNK, len(order)), len(order))
-        if alone:
-            vectors = self.encode([units[d][j] for d, j in alone])
-            for (d, j), vector in zip(alone, vectors):
-                blocks[d][j] = vector
-        return passages, blocks
+        states = self.model.encode(texts, batch_size=16, output_value="token_embeddings")
+        offsets = tokenizer(texts, truncation=True, max_length=limit, return_offsets_mapping=True)["offset_mapping"]
+        return [(state.float().numpy(), np.asarray(offset).reshape(-1, 2)) for state, offset in zip(states, offsets)]
+
+
+TokenStates = Callable[[list[str]], list[tuple[np.ndarray, np.ndarray]]]  # texts -> (states, char spans) each
+
+
+def pool_spans(documents: Sequence[str], units: Sequence[Sequence[str]], dim: int, token_states: TokenStates,
+               encode_alone: Callable[[list[str]], np.ndarray],
+               on_progress: Progress | None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each document's vector as the mean of its token states, and each long unit's as the mean of
+    its span's; short units, and units the pass cut off, embedded alone."""
+    passages = np.zeros((len(documents), dim), np.float32)
+    blocks = [np.zeros((len(block), dim), np.float32) for block in units]
+    alone: list[tuple[int, int]] = []  # (document, unit) embedded on their own
+    order = sorted(range(len(documents)), key=lambda i: len(documents[i]))
+    for start in range(0, len(order), CHUNK):
+        rows = order[start:start + CHUNK]
+        texts = [documents[i] for i in rows]
+        for row, text, (state, spans) in zip(rows, texts, token_states(texts)):
+            passages[row] = _unit_length(state.mean(axis=0))
+            for j, span in enumerate(_unit_spans(text, units[row])):
+                inside = (spans[:, 0] >= span[0]) & (spans[:, 1] <= span[1]) & (spans[:, 1] > spans[:, 0]) \
+                    if span else np.zeros(len(spans), bool)
+                if inside.sum() > ALONE_UP_TO and (span[1] <= spans[:, 1].max()):
+                    blocks[row][j] = _unit_length(state[inside].mean(axis=0))
+                else:
+                    alone.append((row, j))
+        if on_progress:
+            on_progress(min(start + CHUNK, len(order)), len(order))
+    if alone:
+        vectors = encode_alone([units[d][j] for d, j in alone])
+        for (d, j), vector in zip(alone, vectors):
+            blocks[d][j] = vector
+    return passages, blocks
 
 
 def _unit_length(vector: np.ndarray) -> np.ndarray:

@@ -57,9 +57,9 @@ FAKE_MAIN = """
 import runpy, sys
 sys.path[:0] = [{repo!r}, {tests!r}]
 import helpers, ingest.build, ask.asker, ask.chat
-ingest.build.load_encoder = lambda name: helpers.fake_encoder()
+ingest.build.load_exported_encoder = lambda name: helpers.fake_encoder()
 for module in (ask.asker, ask.chat):
-    module.load_query_encoder = lambda name: helpers.fake_encoder()
+    module.load_exported_encoder = lambda name: helpers.fake_encoder()
 sys.argv = [{name!r}, *sys.argv[1:]]
 {run}
 """

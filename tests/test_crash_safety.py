@@ -63,7 +63,7 @@ def _remove_other_generations(index_dir, keep):
 
 ingest.store._write_bytes = _write_bytes
 ingest.store._remove_other_generations = _remove_other_generations
-ingest.build.load_encoder = lambda name: Encoder("fake-hash-64", HashModel(), 64)
+ingest.build.load_exported_encoder = lambda name: Encoder("fake-hash-64", HashModel(), 64)
 sys.exit(main(sys.argv[2:]))
 """
 BEFORE_SWAP = ["passages-written", "vectors-written", "units-written", "manifest.json.tmp-written"]
