@@ -33,7 +33,11 @@ _QUANTITY = re.compile(
     re.IGNORECASE)
 _NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve fifteen twenty
 thirty forty fifty hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
-half double twice once""".split())
+half double twice""".split())  # not "once": "once the leader fails" is a time, not a count
+_NUMBER = re.compile(r"\d(?!(?:st|nd|rd|th)$)")  # starts with a digit: "12", "3.5", "64kb"; not "3rd", "S3", "L7"
+_ASKS_FOR_A_NAME = re.compile(
+    r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:command|setting|option|flag|parameter|policy|function|method|"
+    r"tool|key|field|header|property|api|endpoint)s?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
@@ -81,7 +85,9 @@ def unknown_terms(question: str, vocabulary: Vocabulary, rare_zipf: float = Tuni
 
 
 def asks_for_quantity(question: str) -> bool:
-    return bool(_QUANTITY.search(question.strip()))
+    """'how many…', 'the default timeout…'; not 'which command caps a stream at a maximum length', which
+    asks for a name."""
+    return bool(_QUANTITY.search(question.strip())) and not _ASKS_FOR_A_NAME.search(question)
 
 
 def states_quantity(text: str, question: str = "") -> bool:
@@ -92,8 +98,9 @@ def states_quantity(text: str, question: str = "") -> bool:
 
 
 def numbers(text: str) -> list[str]:
-    """Words that are numbers: with a digit, or a number word ("12", "3.5", "dozen")."""
-    return [w for w in words(said(text)) if any(c.isdigit() for c in w) or w in _NUMBER_WORDS]
+    """Words that are numbers: starting with a digit, or a number word ("12", "3.5", "10ms", "dozen");
+    not a name with a digit in it ("S3", "EC2", "3rd")."""
+    return [w for w in words(said(text)) if _NUMBER.match(w) or w in _NUMBER_WORDS]
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ are embedded by the export too (one pass per passage, sentences pooled from it, 
 Encoder.encode_passages does): short texts gain most, so an ingest is about a quarter faster, and
 a re-ingest needs no torch either.
 
-The export is made once per model (torch.onnx, nothing downloaded), checked against the model's
-own vectors before it is used, and kept in a cache folder keyed by the model's files. A model that
+The export is made once per model, in a child process (torch.onnx, nothing downloaded), checked
+against the model's own vectors before it is used, and kept in a cache folder keyed by the model's
+files. A model that
 cannot be exported, or whose export disagrees, is used through sentence-transformers as before.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import warnings
@@ -61,8 +64,7 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
                                                      providers=["CPUExecutionProvider"])
-        # the export embeds passages too when the model mean-pools: the model is then not kept
-        self._loaded, self._lock = (None if self.pools_spans else loaded), threading.Lock()
+        self._loaded, self._lock = loaded, threading.Lock()
 
     def encode_query(self, text: str) -> np.ndarray:
         return self._embedded(self._run([self._tokenizer.encode(text)]))[0]
@@ -120,8 +122,7 @@ class OnnxEncoder:
 
 
 def load_exported_encoder(name: str, cache: Path | None = None) -> OnnxEncoder | Encoder:
-    """The model's ONNX export (made now if missing, from the model loaded for it), or the model
-    itself when it cannot be exported."""
+    """The model's ONNX export (made now if missing), or the model itself when it cannot be exported."""
     prepare_threads()
     folder = (cache or default_cache()) / export_key(name)
     if (folder / "export.json").is_file():
@@ -129,16 +130,21 @@ def load_exported_encoder(name: str, cache: Path | None = None) -> OnnxEncoder |
             return OnnxEncoder(name, folder)
         except Exception as error:  # a damaged export is made again below
             log.warning("ONNX export of %s unusable (%s): exporting again", name, error)
-    encoder = load_encoder(name)
     try:
-        export(encoder, folder)
-        queries = OnnxEncoder(name, folder, loaded=encoder)
-        if queries.pools_spans:
-            load_encoder.cache_clear()  # loaded only to be exported: its memory goes back
-        return queries
+        export_in_a_child(name, folder)
+        return OnnxEncoder(name, folder)
     except Exception as error:  # any model torch.onnx or ONNX Runtime cannot take: served as it is
-        log.warning("questions embedded by sentence-transformers: no ONNX export of %s (%s)", name, error)
-        return encoder
+        log.warning("%s is run by sentence-transformers: no ONNX export (%s)", name, error)
+        return load_encoder(name)
+
+
+def export_in_a_child(name: str, folder: Path) -> None:
+    """Export in a child process (python -m ingest.onnx), so that this one never imports torch:
+    a first start then holds only what serving needs. Raises with the child's last words."""
+    done = subprocess.run([sys.executable, "-m", "ingest.onnx", name, str(folder)], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[1], timeout=1800)
+    if done.returncode:
+        raise RuntimeError((done.stderr.strip().splitlines() or ["the export failed"])[-1])
 
 
 def default_cache() -> Path:
@@ -210,3 +216,7 @@ def _pooled_module(model, inputs: list[str]):
             return features["sentence_embedding"], features["token_embeddings"]
 
     return Pooled()
+
+
+if __name__ == "__main__":  # python -m ingest.onnx NAME FOLDER: what export_in_a_child runs
+    export(load_encoder(sys.argv[1]), Path(sys.argv[2]))

@@ -62,6 +62,8 @@ def test_unknown_terms_are_the_names_and_rare_words_the_notes_never_use():
     ("what's the default read buffer size in postgres", True),  # two words between
     ("how many types of queries does a redis stream support?", False),  # a list answers it
     ("Which setting controls how often offsets are committed?", False),  # asks for a setting
+    ("Which command caps a stream at a maximum length?", False),  # asks for a command
+    ("What Kafka setting sets the maximum message size?", False),
     ("why is kafka fast", False),
 ])
 def test_quantity_questions_are_told_apart(question, wants):
@@ -69,7 +71,10 @@ def test_quantity_questions_are_told_apart(question, wants):
 
 
 @pytest.mark.parametrize("text, states", [("12 partitions per topic", True), ("a dozen partitions", True),
-                                          ("N different Redis keys", False), ("as many as needed", False)])
+                                          ("a 10ms timeout", True), ("retry twice", True),
+                                          ("N different Redis keys", False), ("as many as needed", False),
+                                          ("talk to 3rd party APIs", False), ("store it in S3 or EC2", False),
+                                          ("once the leader fails", False)])
 def test_a_number_is_digits_or_a_number_word(text, states):
     assert states_quantity(text) is states
 

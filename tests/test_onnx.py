@@ -60,20 +60,20 @@ def test_a_damaged_export_is_made_again(cache: Path, tmp_path: Path, monkeypatch
     (folder / "model.onnx").write_bytes(b"not a model")
     made = []
 
-    def export_again(encoder, target):  # the real export is tested above; here, that it is asked for
+    def export_again(name, target):  # the real export is tested above; here, that it is asked for
         made.append(target)
         shutil.rmtree(target)
         shutil.copytree(cache / exports.export_key(MODEL), target)
-    monkeypatch.setattr(exports, "export", export_again)
+    monkeypatch.setattr(exports, "export_in_a_child", export_again)
     queries = load_exported_encoder(MODEL, tmp_path / "cache")
     assert made == [folder] and isinstance(queries, OnnxEncoder)
     assert queries.encode_query(TEXTS[0]).shape == (384,)
 
 
 def test_a_model_that_cannot_be_exported_is_served_by_the_model_itself(tmp_path: Path, monkeypatch):
-    def refuse(encoder, folder):
+    def refuse(name, folder):
         raise RuntimeError("this model's layers cannot be exported")
-    monkeypatch.setattr(exports, "export", refuse)
+    monkeypatch.setattr(exports, "export_in_a_child", refuse)
     served = load_exported_encoder(MODEL, tmp_path / "cache")
     assert isinstance(served, Encoder) and served.name == MODEL
     assert not (tmp_path / "cache" / exports.export_key(MODEL)).exists()
@@ -86,9 +86,9 @@ def test_an_export_that_disagrees_with_the_model_is_not_kept(tmp_path: Path, enc
     assert list((tmp_path / "cache").iterdir()) == []  # nothing half-written left behind
 
 
-def test_with_an_export_neither_ingest_nor_the_app_imports_torch(cache: Path, tmp_path: Path):
-    """The point of the export: half the memory, a cold start that does not wait for torch, and a
-    re-ingest that does not bring it back."""
+def test_a_first_start_exports_in_a_child_and_neither_ingest_nor_the_app_imports_torch(tmp_path: Path):
+    """The point of the export: half the memory, a cold start that does not wait for torch, and an
+    ingest that does not bring it back; on a machine with nothing on disk, a child process exports."""
     script = (
         "import sys; from pathlib import Path; from ingest import Config, ingest; from ask.chat import NotesChat\n"
         f"config = Config(notes_dir=Path({str(BUNDLED_NOTES)!r}), index_dir=Path({str(tmp_path / 'index')!r}))\n"
@@ -97,11 +97,9 @@ def test_with_an_export_neither_ingest_nor_the_app_imports_torch(cache: Path, tm
         "answer = chat.asker.ask('why is kafka fast if it writes to disk')\n"
         "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)\n"
         "print(report.embedded, type(chat.encoder).__name__, answer.abstained, heavy)\n")
-    # the module's export sits in <cache>/<key>; XDG_CACHE_HOME/ask-my-notes/onnx is where the app looks
-    xdg = tmp_path / "xdg"
-    (xdg / "ask-my-notes").mkdir(parents=True)
-    (xdg / "ask-my-notes" / "onnx").symlink_to(cache)
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120,
+    xdg = tmp_path / "xdg"  # empty: the export is made first
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300,
                           env=clean_env(XDG_CACHE_HOME=str(xdg), PYTHONPATH=str(REPO)))
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "17 OnnxEncoder False []"
+    assert (xdg / "ask-my-notes" / "onnx" / exports.export_key(MODEL) / "model.onnx").is_file()
