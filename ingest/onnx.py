@@ -1,17 +1,16 @@
-"""Questions embedded with ONNX Runtime, from an export of the configured model made on this machine.
+"""The configured model run by ONNX Runtime, from an export of it made on this machine.
 
 A question is one short text: for it, torch's per-call overhead costs more than the arithmetic.
-The same weights run by ONNX Runtime give the same vector (within 1e-6) in about a third of the
-time, and a server that answers from an up-to-date index never imports torch, transformers or
-sentence-transformers: half the memory, and a cold start that does not wait for them. Passages
-are embedded by the export too (one pass per passage, sentences pooled from it, as
-Encoder.encode_passages does): short texts gain most, so an ingest is about a quarter faster, and
-a re-ingest needs no torch either.
+The same weights run by ONNX Runtime give the same vector (within 1e-6) in a third of the time,
+and a process that runs the export never imports torch, transformers or sentence-transformers:
+half the memory, and a cold start that does not wait for them. Passages are embedded by the export
+too (one pass per passage, long sentences pooled from it: encoder.pool_spans, as with torch), and a
+rebuild is about a quarter faster, mostly from the short sentences embedded alone.
 
 The export is made once per model, in a child process (torch.onnx, nothing downloaded), checked
 against the model's own vectors before it is used, and kept in a cache folder keyed by the model's
-files. A model that
-cannot be exported, or whose export disagrees, is used through sentence-transformers as before.
+files. A model that cannot be exported, or whose export disagrees, runs through
+sentence-transformers as before.
 """
 from __future__ import annotations
 
@@ -88,7 +87,8 @@ class OnnxEncoder:
         return pool_spans(documents, units, self.dim, self._token_states, self.encode, on_progress)
 
     def model_itself(self) -> Encoder:
-        """The sentence-transformers model, loaded once, when an ingest has passages to embed."""
+        """The sentence-transformers model, loaded once, for a model whose sentences cannot be pooled
+        from its passages' pass (it does not mean-pool)."""
         with self._lock:
             if self._loaded is None:
                 self._loaded = load_encoder(self.name)
@@ -203,7 +203,8 @@ def export(encoder: Encoder, folder: Path) -> None:
 
 
 def _pooled_module(model, inputs: list[str]):
-    """The sentence-transformers pipeline as one torch module: token ids in, sentence vector out."""
+    """The sentence-transformers pipeline as one torch module: token ids in; the sentence vector and
+    the token states (what pool_spans pools) out."""
     import torch
 
     class Pooled(torch.nn.Module):
