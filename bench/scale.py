@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ask import Asker
-from ingest import Config, IndexData, load_encoder, read_index
+from ingest import Config, IndexData, load_exported_encoder, read_index
 from ingest.store import dense_index, write_index
 
 from .folders import REPO
@@ -50,8 +50,8 @@ def ingest_child(size: int) -> dict:
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from ingest import Config, ingest, load_encoder
-encoder = load_encoder()
+from ingest import Config, ingest, load_exported_encoder
+encoder = load_exported_encoder("all-MiniLM-L6-v2")  # as the app and the CLI embed
 started = time.perf_counter()
 report = ingest(Config(notes_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), encoder, rebuild=True)
 print(json.dumps({"seconds": time.perf_counter() - started, "passages": report.passages,
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="read the indexes an earlier run built; no ingest")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    encoder = load_encoder()
+    encoder = load_exported_encoder("all-MiniLM-L6-v2")  # as the app asks
     rows, built = [], {}
     for size in sizes:
         base = max((s for s in built if s < size), default=None)
