@@ -41,17 +41,9 @@ class Encoder:
     dim: int
 
     def encode(self, texts: Sequence[str], on_progress: Progress | None = None) -> np.ndarray:
-        """Unit-length float32 rows, so inner product is cosine similarity. Texts are embedded
-        shortest first in chunks, so a batch pads little."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), CHUNK):
-            rows = order[start:start + CHUNK]
-            out[rows] = self.model.encode([texts[i] for i in rows], batch_size=16, normalize_embeddings=True,
-                                          convert_to_numpy=True)
-            if on_progress:
-                on_progress(min(start + CHUNK, len(order)), len(order))
-        return out
+        """Unit-length float32 rows, so inner product is cosine similarity."""
+        return by_length(texts, self.dim, CHUNK, lambda batch: self.model.encode(
+            batch, batch_size=16, normalize_embeddings=True, convert_to_numpy=True), on_progress)
 
     def encode_passages(self, documents: Sequence[str], units: Sequence[Sequence[str]],
                         on_progress: Progress | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -87,6 +79,20 @@ class Encoder:
         states = self.model.encode(texts, batch_size=16, output_value="token_embeddings")
         offsets = tokenizer(texts, truncation=True, max_length=limit, return_offsets_mapping=True)["offset_mapping"]
         return [(state.float().numpy(), np.asarray(offset).reshape(-1, 2)) for state, offset in zip(states, offsets)]
+
+
+def by_length(texts: Sequence[str], dim: int, size: int, embed: Callable[[list[str]], np.ndarray],
+              on_progress: Progress | None = None) -> np.ndarray:
+    """embed's rows for texts, in their order; embedded shortest first, size at a time, so a batch
+    pads little."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), size):
+        rows = order[start:start + size]
+        out[rows] = embed([texts[i] for i in rows])
+        if on_progress:
+            on_progress(min(start + size, len(order)), len(order))
+    return out
 
 
 TokenStates = Callable[[list[str]], list[tuple[np.ndarray, np.ndarray]]]  # texts -> (states, char spans) each

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoder import Encoder, Progress, load_encoder, model_location, pool_spans, prepare_threads
+from .encoder import Encoder, Progress, by_length, load_encoder, model_location, pool_spans, prepare_threads
 
 FORMAT = 2            # bump when the export changes; older exports are then made again
 BATCH = 4             # texts per run: as fast as 32 here (sorted by length, little padding), and ONNX
@@ -66,18 +66,12 @@ class OnnxEncoder:
         self._loaded, self._lock = loaded, threading.Lock()
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._embedded(self._run([self._tokenizer.encode(text)]))[0]
+        return _unit_rows(self._run([self._tokenizer.encode(text)])[0])[0]
 
     def encode(self, texts: Sequence[str], on_progress: Progress | None = None) -> np.ndarray:
-        """Unit-length rows, shortest texts first, BATCH at a time, so a batch pads little."""
-        out = np.zeros((len(texts), self.dim), np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
-            out[rows] = self._embedded(self._run(self._tokenizer.encode_batch([texts[i] for i in rows])))
-            if on_progress:
-                on_progress(min(start + BATCH, len(order)), len(order))
-        return out
+        """Unit-length float32 rows, so inner product is cosine similarity."""
+        return by_length(texts, self.dim, BATCH,
+                         lambda batch: _unit_rows(self._run(self._tokenizer.encode_batch(batch))[0]), on_progress)
 
     def encode_passages(self, documents: Sequence[str], units: Sequence[Sequence[str]],
                         on_progress: Progress | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -115,10 +109,10 @@ class OnnxEncoder:
         vectors, states = self._session.run(None, feed)
         return vectors, states
 
-    @staticmethod
-    def _embedded(run: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        vectors = run[0].astype(np.float32, copy=False)
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = vectors.astype(np.float32, copy=False)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def load_exported_encoder(name: str, cache: Path | None = None) -> OnnxEncoder | Encoder:
