@@ -11,14 +11,13 @@ import numpy as np
 
 from ingest import (
     Config,
-    Encoder,
+    Embedder,
     IndexData,
     IndexUnusable,
     IndexWriteFailed,
     IngestBusy,
     IngestReport,
     NoteHashes,
-    OnnxEncoder,
     counted,
     diff_notes,
     ingest,
@@ -46,7 +45,7 @@ class Asker:
     """Answers from the last good index; reingest() swaps in the new one in a single assignment,
     so a question asked during a re-ingest is answered from the old index, never a mix."""
 
-    def __init__(self, config: Config, encoder: Encoder | OnnxEncoder, data: IndexData, tuning: Tuning = Tuning()):
+    def __init__(self, config: Config, encoder: Embedder, data: IndexData, tuning: Tuning = Tuning()):
         self.config, self.encoder, self.tuning = config, encoder, tuning
         self._current = self._serve(data)
         self._note_hashes = NoteHashes()
@@ -62,13 +61,13 @@ class Asker:
         return other
 
     @classmethod
-    def load(cls, config: Config, encoder: Encoder | OnnxEncoder | None = None) -> Asker:
+    def load(cls, config: Config, encoder: Embedder | None = None) -> Asker:
         """Open the existing index; raises IndexMissing, IndexCorrupt or IndexMismatch."""
         encoder = encoder or load_exported_encoder(config.model)
         return cls(config, encoder, _checked(read_index(config.index_dir), encoder))
 
     @classmethod
-    def open(cls, config: Config, encoder: Encoder | OnnxEncoder | None = None,
+    def open(cls, config: Config, encoder: Embedder | None = None,
              on_progress: Callable[[int, int, str], None] | None = None) -> tuple[Asker, IngestReport]:
         """Bring the index up to date with the notes (building it if missing, stale or damaged), then load it."""
         encoder = encoder or load_exported_encoder(config.model)
@@ -76,7 +75,7 @@ class Asker:
         return cls(config, encoder, report.data), report
 
     @classmethod
-    def serve(cls, config: Config, encoder: Encoder | OnnxEncoder | None = None,
+    def serve(cls, config: Config, encoder: Embedder | None = None,
               on_progress: Callable[[int, int, str], None] | None = None) -> tuple[Asker, str]:
         """An Asker to serve questions with, and a line saying how it was opened. Neither another
         ingest nor a folder that cannot be written stops serving: the last good index answers, and when
@@ -191,7 +190,7 @@ class Asker:
         return question, ""
 
 
-def _checked(data: IndexData, encoder: Encoder | OnnxEncoder) -> IndexData:
+def _checked(data: IndexData, encoder: Embedder) -> IndexData:
     mismatch = data.manifest.unusable_with(encoder.name, encoder.dim)
     if mismatch:
         raise IndexMismatch(mismatch)

@@ -12,12 +12,11 @@ from functools import lru_cache
 
 from ingest import (
     Config,
-    Encoder,
+    Embedder,
     IndexUnusable,
     IndexWriteFailed,
     IngestBusy,
     NoNotes,
-    OnnxEncoder,
     counted,
     load_exported_encoder,
     read_note,
@@ -52,7 +51,7 @@ class Reply:
 class NotesChat:
     """Everything app.py calls; raises QuestionError or NotAllowed, the edge shows them."""
 
-    def __init__(self, config: Config, encoder: Encoder | OnnxEncoder | None = None):
+    def __init__(self, config: Config, encoder: Embedder | None = None):
         self.config = config
         self.encoder = encoder or load_exported_encoder(config.model)
         self.asker: Asker | None = None

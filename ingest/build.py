@@ -16,9 +16,9 @@ from filelock import FileLock, Timeout
 
 from .config import Config
 from .dialect import searchable
-from .encoder import Encoder
+from .encoder import Embedder
 from .notes import NoteSet, read_notes
-from .onnx import OnnxEncoder, load_exported_encoder
+from .onnx import load_exported_encoder
 from .passages import SPLIT_VERSION, Passage, passage_document, split_note
 from .store import (
     IndexData,
@@ -104,7 +104,7 @@ def diff_notes(notes: NoteSet, manifest: Manifest | None, config: Config) -> Cha
     )
 
 
-def ingest(config: Config, encoder: Encoder | OnnxEncoder | None = None, rebuild: bool = False,
+def ingest(config: Config, encoder: Embedder | None = None, rebuild: bool = False,
            on_progress: Progress | None = None) -> IngestReport:
     """Bring config.index_dir up to date with config.notes_dir.
     Raises NoNotes, IngestBusy, or IndexWriteFailed (read-only folder, full disk: the last good index stays)."""
@@ -210,7 +210,7 @@ def _split(notes: NoteSet, old: IndexData | None, changes: Changes, config: Conf
     return passages
 
 
-def _vectors(passages: list[Passage], old: IndexData | None, encoder: Encoder | OnnxEncoder,
+def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
              on_progress: Progress | None) -> tuple[np.ndarray, np.ndarray, int]:
     """Reuse the rows of passages already in the index; embed the others, passage and units."""
     old_rows = {p.id: i for i, p in enumerate(old.passages)} if old is not None else {}

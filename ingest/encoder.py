@@ -17,6 +17,7 @@ import ctypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -32,6 +33,20 @@ Progress = Callable[[int, int], None]
 
 class EncoderError(RuntimeError):
     pass
+
+
+class Embedder(Protocol):
+    """What ingest and the read side need of a model: Encoder (the model itself) and OnnxEncoder
+    (its export) are both one."""
+    name: str  # as configured: recorded in the index, compared on load
+    dim: int
+
+    def encode(self, texts: Sequence[str], on_progress: Progress | None = None) -> np.ndarray: ...
+
+    def encode_passages(self, documents: Sequence[str], units: Sequence[Sequence[str]],
+                        on_progress: Progress | None = None) -> tuple[np.ndarray, list[np.ndarray]]: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,18 @@ def test_the_export_embeds_questions_as_the_model_does(cache: Path, encoder: Enc
     assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-5)
 
 
+@pytest.mark.parametrize("cores", [1, 2])  # 2: passages run side by side, one single-thread run per core
 def test_an_ingest_through_the_export_gives_the_model_s_own_vectors(cache: Path, bundled_asker,
-                                                                             tmp_path: Path):
+                                                                             tmp_path: Path, monkeypatch, cores: int):
+    monkeypatch.setattr(exports, "_cores", lambda: cores)
+    sessions = []
+    new_session = OnnxEncoder._new_session
+    monkeypatch.setattr(OnnxEncoder, "_new_session", lambda self, threads: sessions.append(threads)
+                        or new_session(self, threads))
     queries = load_exported_encoder(MODEL, cache)
     config = Config(notes_dir=BUNDLED_NOTES, index_dir=tmp_path / "index")
     ingest(config, queries)
+    assert sessions == ([1] if cores == 1 else [2, 1])  # questions' session; with 2 cores, the passages' too
     ours, theirs = read_index(config.index_dir), bundled_asker.data  # theirs: built with the model alone
     assert ours.manifest.model == theirs.manifest.model == MODEL
     assert [p.id for p in ours.passages] == [p.id for p in theirs.passages]
