@@ -57,7 +57,7 @@ class Asker:
         other.tuning = tuning
         data, retriever, _ = self._current
         retuned = retriever.with_tuning(tuning)
-        other._current = (data, retuned, other._probe_scores(retuned))
+        other._current = (data, retuned, other._bar(retuned))
         return other
 
     @classmethod
@@ -111,7 +111,7 @@ class Asker:
         question's embedding when it was made already (a batch of example questions)."""
         started = time.perf_counter()
         question, notice = self._checked_question(question)
-        data, retriever, probes = self._current
+        data, retriever, bar = self._current
         search_text = standalone_question(question, previous)
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
         word_text = question if search_text != question and terms(question) else search_text
@@ -126,7 +126,7 @@ class Asker:
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
         coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)
-        answer = answer.judged(coverage, self.bar(probes), self.tuning.weak_band)
+        answer = answer.judged(coverage, bar, self.tuning.weak_band)
         searched = search_text if search_text != question else ""
         return replace(answer, question=question, notice=notice, searched=searched, suggestion=suggestion,
                        latency_ms=(time.perf_counter() - started) * 1000)
@@ -140,24 +140,23 @@ class Asker:
         self._status = (0.0, "")
         return report
 
-    def bar(self, probes: np.ndarray | None = None) -> float:
+    def bar(self) -> float:
         """The answerability below which the notes are said not to cover a question: fixed, or set just
         above where unrelated questions (ask/probes.txt) score against this index."""
+        return self._current[2]
+
+    def _serve(self, data: IndexData) -> tuple[IndexData, Retriever, float]:
+        """The index, its retriever, and its bar: set once per index, not per question."""
+        retriever = Retriever(data, self.tuning)
+        return data, retriever, self._bar(retriever)
+
+    def _bar(self, retriever: Retriever) -> float:
         t = self.tuning
         if t.bar == "fixed":
             return t.min_answerability
-        probes = self._current[2] if probes is None else probes
-        return float(np.quantile(probes, t.probe_quantile)) + t.probe_margin
-
-    def _serve(self, data: IndexData) -> tuple[IndexData, Retriever, np.ndarray]:
-        """The index, its retriever, and how the unrelated probe questions score against it."""
-        retriever = Retriever(data, self.tuning)
-        return data, retriever, self._probe_scores(retriever)
-
-    def _probe_scores(self, retriever: Retriever) -> np.ndarray:
-        scores = [answerability(retriever.search(q, v, self.tuning.answer_passages), self.tuning)
+        scores = [answerability(retriever.search(q, v, t.answer_passages), t)
                   for q, v in zip(PROBES, probe_vectors(self.encoder))]
-        return np.array(scores or [0.0], np.float32)
+        return float(np.quantile(np.array(scores or [0.0], np.float32), t.probe_quantile)) + t.probe_margin
 
     def status(self, max_age: float = 2.0) -> str:
         """One line: notes, passages, model, when built, and what changed in the notes since.
