@@ -1,9 +1,11 @@
-"""When to say "your notes don't cover this": three cheap checks, each with a reason a person can read.
+"""When to say "your notes don't cover this": four cheap checks, each with a reason a person can read.
 
 1. Answerability: the closest sentence's cosine plus word coverage, over the best passages.
 2. Unknown terms: a question with a name or a rare word that the notes never use (TLS, PACELC,
    idempotent, jitter) must clear a higher bar: the notes may cover the topic around it, not the thing asked.
 3. Quantities: "how many partitions…" is answered only by a quote that states a number.
+4. Names in code: "which setting / command / flag…" is answered only by a quote that holds something
+   written as code (`max.poll.records`, XREAD, --all-databases, acks=all), not by prose around the topic.
 Thresholds are ask.tuning's, chosen by bench.levers; see docs/quality.md.
 """
 from __future__ import annotations
@@ -38,6 +40,18 @@ _NUMBER = re.compile(r"\d(?!(?:st|nd|rd|th)$)")  # starts with a digit: "12", "3
 _ASKS_FOR_A_NAME = re.compile(
     r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:command|setting|option|flag|parameter|policy|function|method|"
     r"tool|key|field|header|property|api|endpoint)s?\b", re.IGNORECASE)
+_ASKS_FOR_CODE = re.compile(  # narrower than a name: things a note would write as code
+    r"^\s*(?:which|what(?:'s| is| are)?(?: the)?)\s+(?:[\w-]+\s+){0,3}?(?:command|setting|flag|parameter|"
+    r"config(?:uration)?\s+(?:key|option|setting|parameter|property)|environment variable|env var)s?\b",
+    re.IGNORECASE)
+_CODE = re.compile(
+    r"`[^`]+`"                      # `anything in backticks`
+    r"|(?:^|\s)--?[A-Za-z][\w-]*"   # --flag, -u
+    r"|\b[A-Z]{2,}[A-Z0-9]*\b"      # XREAD, SET, TTL: lenient, an acronym passes too
+    r"|\b[a-z]\w*\.[a-z]\w*\b"      # auto.commit.interval.ms, fs.inotify
+    r"|\b[A-Za-z]\w*_\w+\b"         # max_connections
+    r"|\b[a-z]+[A-Z]\w*\b"          # maxPollRecords
+    r"|\b\w+=\S+")                  # acks=all
 
 
 @lru_cache(maxsize=4)
@@ -97,6 +111,17 @@ def states_quantity(text: str, question: str = "") -> bool:
     return any(number not in given for number in numbers(text))
 
 
+def asks_for_code(question: str) -> bool:
+    """'which setting controls…', 'what's the pscale command to…': a name a note would write as code."""
+    return bool(_ASKS_FOR_CODE.search(question))
+
+
+def names_code(text: str) -> bool:
+    """Something written as code in the text's words (not in a link's address): lenient on purpose,
+    an acronym counts, so that a refusal needs quotes that are prose only."""
+    return bool(_CODE.search(said(text)))
+
+
 def numbers(text: str) -> list[str]:
     """Words that are numbers: starting with a digit, or a number word ("12", "3.5", "10ms", "dozen");
     not a name with a digit in it ("S3", "EC2", "3rd")."""
@@ -109,6 +134,7 @@ class Coverage:
     answerability: float
     unknown_terms: tuple[str, ...] = ()  # names and rare words of the question that the notes never use
     number_missing: bool = False         # a "how many" question whose quotes state no number
+    code_missing: bool = False           # a "which setting" question whose quotes name nothing in code
     penalty: float = 0.0                 # taken off answerability for the unknown terms
 
     @property
@@ -123,6 +149,8 @@ class Coverage:
             return "Nothing in them is close to the question."
         if self.number_missing:
             return "The closest passages give no number for this."
+        if self.code_missing:
+            return "The closest passages name no command or setting for this."
         return None
 
 
@@ -131,6 +159,7 @@ def assess(question: str, hits: Sequence, quotes: Sequence[str], vocabulary: Voc
     """question: what the person typed in this turn; quotes: the sentences the answer would quote."""
     return Coverage(answerability(hits, tuning), tuple(unknown_terms(question, vocabulary, tuning.rare_zipf)),
                     asks_for_quantity(question) and not any(states_quantity(q, question) for q in quotes),
+                    asks_for_code(question) and not any(names_code(q) for q in quotes),
                     tuning.unknown_term_penalty)
 
 

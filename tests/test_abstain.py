@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ask import Asker, Coverage
-from ask.abstain import asks_for_quantity, names, rare_words, states_quantity, unknown_terms
+from ask.abstain import asks_for_code, asks_for_quantity, names, names_code, rare_words, states_quantity, unknown_terms
 from ask.render import answer_html
 from ask.tuning import Tuning
 from ask.vocabulary import Vocabulary
@@ -101,6 +101,7 @@ def test_coverage_reasons_name_what_is_missing():
     assert many.reason() == "They never mention a1, b2, c3 and 2 more."
     assert Coverage(MIN_ANSWERABILITY + PENALTY + 0.01, ("TLS",), penalty=PENALTY).reason() is None  # strong wins
     assert Coverage(0.9, number_missing=True).reason() == "The closest passages give no number for this."
+    assert Coverage(0.9, code_missing=True).reason() == "The closest passages name no command or setting for this."
 
 
 def test_a_detail_the_notes_do_not_give_is_abstained_with_the_reason(bundled_asker: Asker):
@@ -129,3 +130,39 @@ def test_quantity_question_is_answered_when_the_notes_state_the_number(encoder, 
     assert not answered.abstained and "12 partitions" in answered.text
     refused = asker.ask("how long are old kafka segments kept before deletion?")
     assert refused.abstained and refused.reason == "The closest passages give no number for this."
+
+
+@pytest.mark.parametrize("question, wants", [
+    ("Which consumer setting controls how often offsets are committed?", True),
+    ("what's the git command to undo the last commit", True),
+    ("Which flag makes mysqldump include every database?", True),
+    ("What environment variable sets the log level?", True),
+    ("Which API styles are compared?", False),  # styles: prose names them
+    ("which option is better for a cache, write-through or write-back?", False),  # an everyday "option"
+    ("how do I undo the last commit", False),
+])
+def test_questions_asking_for_a_name_in_code_are_told_apart(question, wants):
+    assert asks_for_code(question) is wants
+
+
+@pytest.mark.parametrize("text, names", [
+    ("set `enable.auto.commit` to false", True), ("XREAD blocks until an entry arrives", True),
+    ("dump them all with --all-databases", True), ("auto.commit.interval.ms defaults to five seconds", True),
+    ("raise max_connections", True), ("call maxPollRecords", True), ("acks=all is the safest", True),
+    ("Consumers commit their offsets to Kafka now and then", False),
+    ("see [the docs](https://kafka.apache.org/documentation/#consumerconfigs_auto.commit)", False),  # a link's address
+])
+def test_code_is_backticks_flags_commands_and_identifiers_in_the_words(text, names):
+    assert names_code(text) is names
+
+
+def test_a_setting_the_notes_do_not_name_is_abstained_with_the_reason(encoder, tmp_path):
+    notes = write_notes(tmp_path / "notes", {"kafka.md": (
+        "# Kafka\n\n## Offsets\n\nConsumers commit their offsets to Kafka now and then, so a restarted\n"
+        "consumer carries on where it stopped.\n\n## Producers\n\nSet `acks=all` so that every replica has "
+        "a write before it counts.\n")})
+    asker, _ = Asker.open(Config(notes_dir=notes, index_dir=tmp_path / "index"), encoder)
+    refused = asker.ask("Which consumer setting controls how often offsets are committed?")
+    assert refused.abstained and refused.reason == "The closest passages name no command or setting for this."
+    answered = asker.ask("which producer setting makes every replica have a write before it counts?")
+    assert not answered.abstained and "acks=all" in answered.text
