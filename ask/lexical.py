@@ -21,15 +21,21 @@ class LexicalIndex:
         # one (term, row) pair per occurrence, sorted by term then row: its runs are the postings
         pairs, counts = np.unique(term_ids * max(self.size, 1) + rows, return_counts=True)
         pair_terms, pair_rows = np.divmod(pairs, max(self.size, 1))
-        bounds = np.flatnonzero(np.diff(pair_terms)) + 1
+        starts = np.flatnonzero(np.diff(pair_terms, prepend=-1))  # where each term's run begins
+        ends = np.append(starts[1:], len(pairs))
         names = list(ids)
-        self.postings = {names[int(run_terms[0])]: (run_rows, run_counts.astype(np.float32))
-                         for run_terms, run_rows, run_counts in zip(np.split(pair_terms, bounds),
-                                                                  np.split(pair_rows, bounds),
-                                                                  np.split(counts, bounds)) if len(run_terms)}
+        self._rows, self._counts = pair_rows, counts.astype(np.float32)
+        self._runs = {names[int(term)]: (int(start), int(end))
+                      for term, start, end in zip(pair_terms[starts], starts, ends)}
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows holding term, and how often each holds it (views, no copy)."""
+        start, end = self._runs.get(term, (0, 0))
+        return self._rows[start:end], self._counts[start:end]
 
     def idf(self, term: str) -> float:
-        df = len(self.postings[term][0]) if term in self.postings else 0
+        start, end = self._runs.get(term, (0, 0))
+        df = end - start
         return float(np.log(1.0 + (self.size - df + 0.5) / (df + 0.5)))
 
     def scores(self, terms: Sequence[str], kind: str) -> np.ndarray:
@@ -41,9 +47,9 @@ class LexicalIndex:
             return held
         weights = {t: (1.0 if kind == "coverage" else self.idf(t)) for t in wanted}
         for term in wanted:
-            if term not in self.postings:
+            rows, tf = self.postings(term)
+            if not len(rows):
                 continue
-            rows, tf = self.postings[term]
             if kind == "bm25":
                 norm = tf + BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[rows] / max(self.mean_length, 1e-9))
                 held[rows] += weights[term] * tf * (BM25_K1 + 1) / norm

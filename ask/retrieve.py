@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -52,12 +53,25 @@ class Retriever:
         same = self.note_of[1:] == self.note_of[:-1] if len(docs) > 1 else np.zeros(0, bool)
         self.has_before = np.concatenate([[False], same])  # passage i-1 is of the same note
         self.has_after = np.concatenate([same, [False]])
-        self.unit_terms = [frozenset(terms(searchable(u.text))) for p in data.passages for u in p.units]
         document_words = [words(passage_document(p)) for p in data.passages]  # split once, used twice
         self.lexical = LexicalIndex([terms_of_words(lowered) + terms(" ".join(p.tags))
                                      for lowered, p in zip(document_words, data.passages)])
-        self.unit_lexical = LexicalIndex(self.unit_terms)
         self.vocabulary = Vocabulary.of_words(document_words)
+        self._unit_terms: dict[int, frozenset[str]] = {}  # a unit's terms, made when first a hit shows it
+
+    @cached_property
+    def unit_lexical(self) -> LexicalIndex:
+        """Postings over every sentence: only for Tuning.sentence_words_weight, off as shipped."""
+        return LexicalIndex([self.unit_terms(i) for i in range(len(self.unit_owner))])
+
+    def unit_terms(self, row: int) -> frozenset[str]:
+        """The terms of the unit in this row of the unit vectors."""
+        found = self._unit_terms.get(row)
+        if found is None:
+            passage = self.data.passages[self.unit_owner[row]]
+            unit = passage.units[row - self.data.unit_starts[self.unit_owner[row]]]
+            found = self._unit_terms[row] = frozenset(terms(searchable(unit.text)))
+        return found
 
     def with_tuning(self, tuning: Tuning) -> Retriever:
         """The same index structures, other weights."""
@@ -145,5 +159,5 @@ class Retriever:
         start, end = self.data.passage_units(row)
         units = self.data.passages[row].units
         return tuple(Evidence(u, float(similarity[start + j]),
-                              len(wanted & self.unit_terms[start + j]) / len(wanted) if wanted else 0.0)
+                              len(wanted & self.unit_terms(start + j)) / len(wanted) if wanted else 0.0)
                      for j, u in enumerate(units))
