@@ -12,7 +12,7 @@ from pathlib import Path
 from ask import Asker
 from ask.evaluate import read_questions
 from ask.tuning import Tuning
-from ingest import Config, Encoder
+from ingest import Config, Embedder
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -34,7 +34,7 @@ class Folder:
     def sets(self, split: str) -> tuple[Path, ...]:
         return self.tune if split == "tune" else self.test
 
-    def asker(self, encoder: Encoder, tuning: Tuning = Tuning(), passage_chars: int = Config.max_passage_chars,
+    def asker(self, encoder: Embedder, tuning: Tuning = Tuning(), passage_chars: int = Config.max_passage_chars,
               index_root: Path = INDEXES) -> Asker:
         """An Asker over this folder's cached index (one per passage size), brought up to date first."""
         config = Config(notes_dir=self.notes, index_dir=index_root / f"{passage_chars}" / self.name,

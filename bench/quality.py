@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ask.evaluate import run_questions
 from ask.metrics import score_run
-from ingest import DEFAULT_MODEL, Encoder, load_encoder, read_notes
+from ingest import DEFAULT_MODEL, Embedder, Encoder, load_encoder, load_exported_encoder, read_notes
 
 from .folders import Folder, folders
 from .peers import PEERS, run_peer
@@ -27,18 +27,19 @@ SYSTEMS = [OURS, *PEERS]
 COLUMNS = ["hit@600", "hit@2000", "mrr@10", "answer_support", "abstain_recall", "false_abstain", "latency_p50_ms"]
 
 
-def run_folder(folder: Folder, split: str, systems: list[str], encoder: Encoder) -> dict:
-    """system -> metrics (plus the number of chunks indexed) on one folder's questions."""
+def run_folder(folder: Folder, split: str, systems: list[str], ours: Embedder | None, model: Encoder | None) -> dict:
+    """system -> metrics (plus the number of chunks indexed) on one folder's questions; ours runs the
+    model as the app does (its ONNX export), the peers through sentence-transformers."""
     questions = folder.questions(split)
     notes = read_notes(folder.notes).texts
     results = {}
     for system in systems:
         started = time.perf_counter()
         if system == OURS:
-            asker = folder.asker(encoder)
+            asker = folder.asker(ours)
             rows, chunks = run_questions(asker, questions), len(asker.data.passages)
         else:
-            rows, chunks = run_peer(system, notes, questions, encoder)
+            rows, chunks = run_peer(system, notes, questions, model)
         results[system] = {**score_run(questions, rows), "chunks": chunks}
         print(f"{folder.name}: {system:<22} {chunks:>5} chunks  {time.perf_counter() - started:6.1f} s",
               file=sys.stderr)
@@ -81,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: {', '.join(missing)} not found (the shared/ folder sits beside the repository)", file=sys.stderr)
         return 2
-    encoder = load_encoder(DEFAULT_MODEL)  # all-MiniLM-L6-v2, from its PyPI package
-    results = {n: run_folder(available[n], args.split, systems, encoder) for n in names}
+    # all-MiniLM-L6-v2, from its PyPI package; each loaded only when a system needs it
+    ours = load_exported_encoder(DEFAULT_MODEL) if OURS in systems else None
+    model = load_encoder(DEFAULT_MODEL) if set(systems) - {OURS} else None
+    results = {n: run_folder(available[n], args.split, systems, ours, model) for n in names}
     print(table(results, systems))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
