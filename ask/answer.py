@@ -99,7 +99,7 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
                       quotes=(Quote(top.text, 1, top.lines[0]),))
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0][0]
-    chosen = [c for c in candidates if c[0] >= best * tuning.quote_margin][:tuning.max_quotes]
+    chosen = _once_each([c for c in candidates if c[0] >= best * tuning.quote_margin])[:tuning.max_quotes]
     chosen += _what_quotes_promise(chosen, hits)
     chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
@@ -107,6 +107,19 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
+
+
+def _once_each(candidates: list) -> list:
+    """The best-scored of each text: a sentence repeated in two places (a template's "Ask questions to
+    clarify use cases" in every worked design) is quoted once, not twice out of five."""
+    seen: set[str] = set()
+    kept = []
+    for candidate in candidates:
+        text = " ".join(candidate[2].unit.text.split()).lower()
+        if text not in seen:
+            seen.add(text)
+            kept.append(candidate)
+    return kept
 
 
 def _what_quotes_promise(chosen: list, hits: list[Hit]) -> list:

@@ -105,6 +105,16 @@ def test_a_quoted_line_ending_in_a_colon_is_quoted_with_the_items_it_introduces(
     assert "443 for HTTPS" in answer.text and "80 for HTTP" in answer.text
 
 
+def test_a_sentence_written_in_two_notes_is_quoted_once(tmp_path, encoder):
+    step = "Ask questions to clarify use cases and constraints."
+    notes = write_notes(tmp_path / "notes", {
+        f"{name}.md": f"# Design {name}\n\n## Step 1\n\n{step}\n\nGather requirements and scope the problem.\n"
+        for name in ("a paste bin", "a web crawler")})
+    asker, _ = Asker.open(Config(notes_dir=notes, index_dir=tmp_path / "index"), encoder)
+    answer = asker.ask("what should I ask to clarify use cases and constraints?")
+    assert len(answer.sources) >= 1 and [q.text for q in answer.quotes].count(step) == 1
+
+
 def test_a_misspelt_word_is_searched_as_the_notes_spell_it_and_the_answer_says_so(bundled_asker: Asker):
     typed = bundled_asker.ask("kafak offsets")
     spelt = bundled_asker.ask("kafka offsets")
