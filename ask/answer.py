@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ingest import Link, unique_links
 
@@ -67,6 +68,7 @@ class Answer:
         return "\n".join(f"{q.text} [{q.source}]" for q in self.quotes)
 
 
+@lru_cache(maxsize=8192)  # a note's lines come back question after question
 def is_context(text: str) -> bool:
     """A line that frames an answer rather than giving one: only links, an attribution
     ("Source: …", "Reference: …") or a short label ending in a colon."""

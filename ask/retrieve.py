@@ -34,7 +34,8 @@ class Hit:
     unit: float       # cosine similarity of question and the passage's closest unit
     lexical: float    # the lexical ranking signal (Tuning.lexical), in [0, 1]
     coverage: float   # the share of the question's words the passage holds: what answerability counts
-    evidence: tuple[Evidence, ...] = ()  # the passage's units, in note order
+    evidence: tuple[Evidence, ...] = ()  # the passage's units, in note order; for the hits an answer
+                                         # may quote (Tuning.answer_passages), empty for the others
 
 
 EXACT_UP_TO = 20_000  # passages: every one is scored; beyond, only the dense and the lexical candidates
@@ -101,9 +102,11 @@ class Retriever:
         order = top[np.lexsort((top, -fused[top]))]  # best first; a tie goes to the passage earlier in the index
         wanted_set = set(wanted)
         coverage = lexical if t.lexical == "coverage" else self.lexical.scores(wanted, "coverage")
+        quotable = t.answer_passages  # only these hits' sentences can be quoted: the rest carry none
         return [Hit(self.data.passages[i], int(i), float(fused[i]), float(dense[i]), float(unit[i]),
-                    float(lexical[i]), float(coverage[i]), self._evidence(int(i), unit_similarity, wanted_set))
-                for i in order]
+                    float(lexical[i]), float(coverage[i]),
+                    self._evidence(int(i), unit_similarity, wanted_set) if rank < quotable else ())
+                for rank, i in enumerate(order)]
 
     def _similarities(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, ...]:
         """Cosines of the question with each passage (-inf where not a candidate), with each unit, and with

@@ -59,10 +59,13 @@ def test_fused_ranking_is_a_plain_sort_of_the_signals(index, tuning):
     assert [h.score for h in hits] == pytest.approx([score for score, _ in expected], abs=1e-5)
 
 
-def test_each_hit_carries_its_sentences_with_their_own_cosine_and_word_overlap(index):
+def test_each_quotable_hit_carries_its_sentences_with_their_own_cosine_and_word_overlap(index):
     data, encoder = index
     vector = encoder.encode_query(QUESTION)
-    hit = Retriever(data).search(QUESTION, vector, k=1)[0]
+    hits = Retriever(data).search(QUESTION, vector, k=5)
+    quotable = Tuning().answer_passages  # an answer quotes from these; the others need no sentences
+    assert all(h.evidence for h in hits[:quotable]) and not any(h.evidence for h in hits[quotable:])
+    hit = hits[0]
     start, _ = data.passage_units(hit.row)
     assert [e.unit for e in hit.evidence] == list(hit.passage.units)
     for j, evidence in enumerate(hit.evidence):
