@@ -73,7 +73,8 @@ class OnnxEncoder:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(int(meta["max_tokens"]))
         self._model_file, self._cores = str(folder / "model.onnx"), _cores()
-        self._session = self._new_session(self._cores)  # a question: every core on its one run
+        # a question: every core on its one run (0: ONNX Runtime's own count, one per physical core)
+        self._session = self._new_session(int(os.environ.get("OMP_NUM_THREADS") or 0))
         self._loaded, self._lock = loaded, threading.Lock()
 
     def encode_query(self, text: str) -> np.ndarray:
@@ -152,7 +153,11 @@ class OnnxEncoder:
 
 def _cores() -> int:
     """The cores this process may use, or OMP_NUM_THREADS when set."""
-    return int(os.environ.get("OMP_NUM_THREADS") or 0) or len(os.sched_getaffinity(0))
+    if os.environ.get("OMP_NUM_THREADS"):
+        return int(os.environ["OMP_NUM_THREADS"])
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process is allowed, not the machine's
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # macOS, Windows
 
 
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
