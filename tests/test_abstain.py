@@ -120,16 +120,28 @@ def test_a_name_the_notes_never_use_is_named_and_escaped(bundled_asker: Asker):
     assert "KRaft" in html and "<b>" not in html
 
 
-def test_quantity_question_is_answered_when_the_notes_state_the_number(encoder, tmp_path):
-    notes = write_notes(tmp_path / "notes", {"kafka.md": (
-        "# Kafka\n\n## Partitions\n\nEach topic is split into partitions.\n"
-        "We run 12 partitions per topic in production, one consumer per partition.\n\n"
-        "## Retention\n\nOld segments are deleted after a while.\n")})
+@pytest.mark.parametrize("note, asked, quoted, unanswered, reason", [
+    ("# Kafka\n\n## Partitions\n\nEach topic is split into partitions.\n"
+     "We run 12 partitions per topic in production, one consumer per partition.\n\n"
+     "## Retention\n\nOld segments are deleted after a while.\n",
+     "how many partitions per topic do we run?", "12 partitions",
+     "how long are old kafka segments kept before deletion?", "The closest passages give no number for this."),
+    ("# Kafka\n\n## Offsets\n\nConsumers commit their offsets to Kafka now and then, so a restarted\n"
+     "consumer carries on where it stopped.\n\n## Producers\n\nSet `acks=all` so that every replica has "
+     "a write before it counts.\n",
+     "which producer setting makes every replica have a write before it counts?", "acks=all",
+     "Which consumer setting controls how often offsets are committed?",
+     "The closest passages name no command or setting for this."),
+])
+def test_a_detail_is_answered_only_when_the_notes_give_it(encoder, tmp_path, note, asked, quoted, unanswered,
+                                                           reason):
+    """A number for "how many…", something written as code for "which setting…"."""
+    notes = write_notes(tmp_path / "notes", {"kafka.md": note})
     asker, _ = Asker.open(Config(notes_dir=notes, index_dir=tmp_path / "index"), encoder)
-    answered = asker.ask("how many partitions per topic do we run?")
-    assert not answered.abstained and "12 partitions" in answered.text
-    refused = asker.ask("how long are old kafka segments kept before deletion?")
-    assert refused.abstained and refused.reason == "The closest passages give no number for this."
+    answered = asker.ask(asked)
+    assert not answered.abstained and quoted in answered.text
+    refused = asker.ask(unanswered)
+    assert refused.abstained and refused.reason == reason
 
 
 @pytest.mark.parametrize("question, wants", [
@@ -154,15 +166,3 @@ def test_questions_asking_for_a_name_in_code_are_told_apart(question, wants):
 ])
 def test_code_is_backticks_flags_commands_and_identifiers_in_the_words(text, names):
     assert names_code(text) is names
-
-
-def test_a_setting_the_notes_do_not_name_is_abstained_with_the_reason(encoder, tmp_path):
-    notes = write_notes(tmp_path / "notes", {"kafka.md": (
-        "# Kafka\n\n## Offsets\n\nConsumers commit their offsets to Kafka now and then, so a restarted\n"
-        "consumer carries on where it stopped.\n\n## Producers\n\nSet `acks=all` so that every replica has "
-        "a write before it counts.\n")})
-    asker, _ = Asker.open(Config(notes_dir=notes, index_dir=tmp_path / "index"), encoder)
-    refused = asker.ask("Which consumer setting controls how often offsets are committed?")
-    assert refused.abstained and refused.reason == "The closest passages name no command or setting for this."
-    answered = asker.ask("which producer setting makes every replica have a write before it counts?")
-    assert not answered.abstained and "acks=all" in answered.text
