@@ -13,6 +13,7 @@ import pytest
 from ask import Asker
 from ingest import Config, Encoder, OnnxEncoder, ingest, load_exported_encoder, read_index
 from ingest import onnx as exports
+from ingest.encoder import pool_spans
 
 from helpers import BUNDLED_NOTES, REPO, clean_env
 
@@ -58,6 +59,22 @@ def test_an_ingest_through_the_export_gives_the_model_s_own_vectors(cache: Path,
     assert np.abs(np.asarray(ours.unit_vectors) - np.asarray(theirs.unit_vectors)).max() < 1e-5
     answer = Asker.load(config, queries).ask("why is kafka fast if it writes to disk")
     assert not answer.abstained and answer.sources[0].passage.doc == "system-design.md"
+
+
+def test_progress_reaches_the_end_only_when_every_sentence_is_embedded():
+    """Short sentences are embedded alone chunk by chunk: progress at 100% means done."""
+    events = []
+    documents = [f"Passage {i} says this. A short one." for i in range(130)]  # three chunks of up to 64
+
+    def token_states(texts):  # a token per character, so a sentence's span is its characters
+        return [(np.ones((len(t), 4), np.float32), np.array([[k, k + 1] for k in range(len(t))])) for t in texts]
+
+    def alone(texts):
+        events.append("alone")
+        return np.ones((len(texts), 4), np.float32)
+    pool_spans(documents, [d.split(" A ") for d in documents], 4, token_states, alone,
+               lambda done, total: events.append((done, total)))
+    assert events == ["alone", (64, 130), "alone", (128, 130), "alone", (130, 130)]
 
 
 def test_the_cores_counted_are_the_process_s_or_the_machine_s_where_that_is_not_known(monkeypatch):
