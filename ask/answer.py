@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ingest import Link, unique_links
+from ingest import Link, Passage, Unit, unique_links
 
-from .abstain import Coverage
+from .abstain import Coverage, asks_for_code
 from .retrieve import Evidence, Hit
 from .terms import has_link, said, words
 from .tuning import Tuning
@@ -15,7 +15,8 @@ from .tuning import Tuning
 _ATTRIBUTION = re.compile(r"\A\W{0,5}(?:source|sources|reference|references|ref|refs|via|h/t|hat tip|credit|credits|"
                           r"see also|read more|more info|further reading|docs|documentation|link|links|from)\b",
                           re.IGNORECASE)
-LEAD_IN_ITEMS = 3  # lines quoted after a quoted line that ends with a colon
+LEAD_IN_ITEMS = 3  # lines quoted after a quoted line that ends with a colon, or a label's nested items
+LABEL_WORDS = 6    # a bullet this short, with items nested under it, is a label: its items say what it means
 ASKS_FOR_LINKS = frozenset("link links url urls docs doc documentation reference references source sources "
                            "website site page read article".split())
 
@@ -88,6 +89,7 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     if not hits:
         return Answer(question, abstained=True, reason="Your notes are empty.")
     wants_links = not ASKS_FOR_LINKS.isdisjoint(words(question))
+    wants_code = tuning.code_bonus > 0 and asks_how(question)
     candidates: list[tuple[float, int, Evidence]] = []  # (score, hit rank, evidence)
     for rank, hit in enumerate(hits[:tuning.answer_passages]):
         for evidence in hit.evidence:
@@ -99,8 +101,11 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
         top = hits[0].passage
         return Answer(question, abstained=False, sources=tuple(hits[:1]), hits=tuple(hits),
                       quotes=(Quote(top.text, 1, top.lines[0]),))
+    best = max(c[0] for c in candidates)  # the margin is taken from the best before any bonus
+    if wants_code:  # a how-to is answered by what to type: a line of code goes before prose about it
+        candidates = [(score + tuning.code_bonus, rank, e) if written_as_code(e.unit) else (score, rank, e)
+                      for score, rank, e in candidates]
     candidates.sort(key=lambda c: -c[0])
-    best = candidates[0][0]
     chosen = _once_each([c for c in candidates if c[0] >= best * tuning.quote_margin])[:tuning.max_quotes]
     chosen += _what_quotes_promise(chosen, hits)
     chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
@@ -109,6 +114,44 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
+
+
+_HOW_TO = re.compile(r"\b(?:how (?:do|can|would|should) (?:i|we|you)|how to|is there a way|what's the way|"
+                     r"what (?:is|'s) the (?:way|command|syntax))\b", re.IGNORECASE)
+_WRITTEN_AS_CODE = re.compile(r"`[^`]+`|(?:^|\s)--?[A-Za-z][\w-]*|^\s*\$ ")
+
+
+def asks_how(question: str) -> bool:
+    """'how do I…', 'what's the command…': a question whose answer may be something to type."""
+    return asks_for_code(question) or bool(_HOW_TO.search(question))
+
+
+def written_as_code(unit: Unit) -> bool:
+    """A code block, or a line holding code: `backticks`, a --flag, a $ prompt. Stricter than
+    ask.abstain's names_code, which lets an acronym pass."""
+    return unit.kind == "code" or bool(_WRITTEN_AS_CODE.search(unit.text))
+
+
+_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s")
+
+
+def _depths(passage: Passage, units: tuple[Evidence, ...]) -> list[int | None]:
+    """How far each unit's list item is indented in the passage as written (None: not a list item).
+    Units keep no nesting, so the passage's lines are walked in order to find each one."""
+    lines = passage.text.split("\n")
+    depths: list[int | None] = []
+    at = 0
+    for evidence in units:
+        start = evidence.unit.text.split("\n")[0][:20]
+        depth = None
+        for k in range(at, len(lines)):
+            if start and start in lines[k]:
+                item = _LIST_ITEM.match(lines[k])
+                depth = len(item.group(1).expandtabs(4)) if item else None
+                at = k + 1
+                break
+        depths.append(depth)
+    return depths
 
 
 def _once_each(candidates: list) -> list:
@@ -128,7 +171,8 @@ def _what_quotes_promise(chosen: list, hits: list[Hit]) -> list:
     """A quoted line may promise what comes next: notes often write a question and answer it on the
     same line ("How Kafka handle offset? Manage message position consumed in a partition"), or end a
     line with a colon and list the answer below it ("Allow the web server to respond to incoming
-    requests from:"). Quote what was promised too."""
+    requests from:"), or nest the substance under a short label ("Mongo DB" over its two links).
+    Quote what was promised too."""
     quoted = {(rank, e.unit.line, e.unit.text) for _, rank, e in chosen}
     extra = []
     for score, rank, evidence in chosen:
@@ -144,6 +188,13 @@ def _what_quotes_promise(chosen: list, hits: list[Hit]) -> list:
                 if after.unit.text.rstrip().endswith(":"):
                     break
                 following.append(after)
+        elif len(words(said(text))) <= LABEL_WORDS and not text.endswith((".", "!")):
+            depth = _depths(hits[rank].passage, units)
+            following = []
+            for j in range(i + 1, min(i + 1 + LEAD_IN_ITEMS, len(units))):
+                if depth[i] is None or depth[j] is None or depth[j] <= depth[i]:
+                    break  # not nested under the label: the label has no (more) items
+                following.append(units[j])
         else:
             continue
         for after in following:

@@ -40,6 +40,7 @@ LEVERS: dict[str, list] = {
     "quote_passage": [0.0, 0.25, 0.5, 0.75],
     "answer_passages": [1, 2, 3, 4],
     "max_quotes": [2, 3, 4, 5],
+    "code_bonus": [0.0, 0.25, 0.5],
     "bar": ["fixed", "probes"],  # the bar first: the penalties below are measured against it
     "probe_quantile": [0.75, 0.9, 0.95, 1.0],
     "probe_margin": [-0.1, -0.05, 0.0, 0.05, 0.1],

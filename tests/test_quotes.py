@@ -1,0 +1,90 @@
+"""Which lines an answer quotes, from hand-set evidence: the rules of ask.answer without the model."""
+from __future__ import annotations
+
+import pytest
+
+from ask.answer import asks_how, compose_answer, written_as_code
+from ask.retrieve import Evidence, Hit
+from ask.tuning import Tuning
+from ingest import Passage, Unit
+
+PROSE = [  # (text, cosine with the question): a note that restates the problem before it solves it
+    ("The old branch name kept confusing everyone who reviewed the work.", 0.62),
+    ("Deleting the branch and starting over would lose its commits.", 0.60),
+    ("A branch name should say what the work on it is.", 0.58),
+    ("Good branch names save reviewers from guessing.", 0.55),
+    ("I only realised the name was wrong after a week of commits.", 0.54),
+]
+COMMAND = ("$ git branch -m old-name new-name", 0.30)
+
+
+def _hit(lines: list[tuple[str, float]]) -> Hit:
+    units = tuple(Unit(text, i + 3, "code" if text.startswith("$") else "text") for i, (text, _) in enumerate(lines))
+    passage = Passage("p", "rename-a-branch.md", ("Rename A Branch",), (1, len(lines) + 3),
+                      "\n\n".join(text for text, _ in lines), units=units)
+    evidence = tuple(Evidence(unit, similarity, 0.0) for unit, (_, similarity) in zip(units, lines))
+    return Hit(passage, 0, 0.8, 0.7, 0.62, 0.5, 0.5, evidence)
+
+
+@pytest.mark.parametrize("question, how", [
+    ("how do I rename a branch without losing its commits?", True),
+    ("what's the command to rename a branch?", True),
+    ("which flag renames a branch?", True),
+    ("is there a way to rename a branch in place?", True),
+    ("why should a branch name describe the work?", False),
+    ("what did I say about branch names?", False),
+])
+def test_how_to_questions_are_told_apart(question, how):
+    assert asks_how(question) is how
+
+
+@pytest.mark.parametrize("text, kind, code", [
+    ("$ git stash -u", "code", True),
+    ("Add the `--untracked` flag to stash new files too.", "text", True),
+    ("Run it with --force-with-lease instead.", "text", True),
+    ("Stashing puts work in progress aside.", "text", False),
+    ("Use SQL and a CDN.", "text", False),  # acronyms are names, not code to type
+])
+def test_a_line_is_written_as_code_when_it_holds_something_to_type(text, kind, code):
+    assert written_as_code(Unit(text, 1, kind)) is code
+
+
+def test_a_how_to_answer_quotes_the_command_not_only_the_problem_restated():
+    hits = [_hit(PROSE + [COMMAND])]
+    how = "how do I rename a branch without losing its commits?"
+    assert COMMAND[0] in compose_answer(how, hits, Tuning().with_(code_bonus=0.25)).text
+    assert COMMAND[0] not in compose_answer(how, hits, Tuning().with_(code_bonus=0.0)).text  # five prose lines won
+    why = "why should a branch name describe the work?"  # not a how-to: the command earns no bonus
+    assert COMMAND[0] not in compose_answer(why, hits, Tuning().with_(code_bonus=0.25)).text
+
+
+def test_the_bonus_does_not_raise_the_bar_other_quotes_must_clear():
+    hits = [_hit(PROSE + [("$ git branch -m old-name new-name", 0.62)])]
+    answer = compose_answer("how do I rename a branch?", hits, Tuning().with_(code_bonus=0.5))
+    assert len(answer.quotes) == Tuning().max_quotes  # the prose still clears 65% of the best cosine
+
+
+def _bullets(text: str, similarities: dict[str, float]) -> Hit:
+    """A passage of nested bullets, each line's cosine given by its text (0.1 if not given)."""
+    lines = text.splitlines()
+    units = tuple(Unit(line.strip().removeprefix("- "), 10 + i, "text") for i, line in enumerate(lines))
+    passage = Passage("p", "notes.md", ("Databases",), (10, 10 + len(lines)), text, units=units)
+    evidence = tuple(Evidence(u, similarities.get(u.text, 0.1), 0.0) for u in units)
+    return Hit(passage, 0, 0.8, 0.7, 0.6, 0.5, 0.5, evidence)
+
+
+def test_a_label_bullet_is_quoted_with_the_items_nested_under_it():
+    hit = _bullets("- Mongo DB\n"
+                   "    - Duplicate the author into each post\n"
+                   "    - Keep one collection per access pattern\n"
+                   "- Postgres\n"
+                   "    - Use a foreign key", {"Mongo DB": 0.9})
+    quoted = [q.text for q in compose_answer("mongo", [hit]).quotes]
+    assert quoted == ["Mongo DB", "Duplicate the author into each post", "Keep one collection per access pattern"]
+
+
+def test_a_bullet_that_says_something_or_has_no_items_is_quoted_alone():
+    said_it = _bullets("- Mongo DB duplicates data on purpose.\n    - an aside", {"Mongo DB duplicates data on purpose.": 0.9})
+    assert [q.text for q in compose_answer("mongo", [said_it]).quotes] == ["Mongo DB duplicates data on purpose."]
+    flat = _bullets("- Mongo DB\n- Postgres\n- Redis", {"Mongo DB": 0.9})
+    assert [q.text for q in compose_answer("mongo", [flat]).quotes] == ["Mongo DB"]
