@@ -13,7 +13,7 @@ from .terms import has_link, said, words
 from .tuning import Tuning
 
 _ATTRIBUTION = re.compile(r"\A\W{0,5}(?:source|sources|reference|references|ref|refs|via|h/t|hat tip|credit|credits|"
-                          r"see also|read more|more info|further reading|docs|documentation|link|links|from)\b",
+                          r"see|see also|read more|more info|further reading|docs|documentation|link|links|from)\b",
                           re.IGNORECASE)
 LEAD_IN_ITEMS = 3  # lines quoted after a quoted line that ends with a colon, or a label's nested items
 LABEL_WORDS = 6    # a bullet this short, with items nested under it, is a label: its items say what it means

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from ingest import note_targets, searchable
+
 _WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*", re.UNICODE)
 
 # English function words, plus what people wrap a question about their notes in.
@@ -27,12 +29,13 @@ _LINK_MARKUP = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
 
 
 def said(text: str) -> str:
-    """The text as a reader takes it in: a link's words, not its address."""
-    return _URL.sub(" ", _LINK_MARKUP.sub(r"\1", text))
+    """The text as a reader takes it in: a link's words, not its address ([[note|alias]] reads 'alias')."""
+    return _URL.sub(" ", _LINK_MARKUP.sub(r"\1", searchable(text)))
 
 
 def has_link(text: str) -> bool:
-    return bool(_URL.search(text) or _LINK_MARKUP.search(text))
+    """A web link, or a [[wikilink]] to another note (not an ![[embed]])."""
+    return bool(_URL.search(text) or _LINK_MARKUP.search(text) or bool(note_targets(text)))
 
 
 @lru_cache(maxsize=1)

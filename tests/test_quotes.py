@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask.answer import asks_how, compose_answer, written_as_code
+from ask.answer import asks_how, compose_answer, is_context, written_as_code
 from ask.retrieve import Evidence, Hit
 from ask.tuning import Tuning
 from ingest import Passage, Unit
@@ -88,3 +88,17 @@ def test_a_bullet_that_says_something_or_has_no_items_is_quoted_alone():
     assert [q.text for q in compose_answer("mongo", [said_it]).quotes] == ["Mongo DB duplicates data on purpose."]
     flat = _bullets("- Mongo DB\n- Postgres\n- Redis", {"Mongo DB": 0.9})
     assert [q.text for q in compose_answer("mongo", [flat]).quotes] == ["Mongo DB"]
+
+
+@pytest.mark.parametrize("line, context", [
+    ("Reference: https://redis.io/docs/latest/develop/data-types/streams/", True),
+    ("[Data duplication](https://medium.com/mongodb/data-duplication)", True),
+    ("See: [[thoughts/Postel's Law]]", True),           # a pointer to another note frames, it does not answer
+    ("See [[thoughts/CRDT|CRDTs]] for more properties", True),
+    ("Redis consumer groups:", True),
+    ("[[thoughts/TCP]] keeps the bytes of a connection in order and resends lost ones.", False),
+    ("Consumer groups balance load across the consumers of one stream.", False),
+    ("![[diagram.png]] Replication copies every write to two followers.", False),  # an embed is no link
+])
+def test_links_alone_pointers_and_labels_are_context_not_answers(line, context):
+    assert is_context(line) is context
