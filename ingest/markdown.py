@@ -23,6 +23,10 @@ _TAG = re.compile(r"<[^<>]+>")
 _IMG = re.compile(r"<img\b", re.IGNORECASE)
 FIGURE_CAPTION_WORDS = 12  # an HTML block with an image and no more words than this is a figure
 _MDX_LINE = re.compile(r"\A[ \t]*(?:import\s.*\sfrom\s|export\s|:::[ \t]*\w*[ \t]*$|</?[A-Z][^<>]*>[ \t]*$)")
+# An image pasted into a note (Typora, Obsidian, a notebook's export) is its bytes in base64: tens of
+# kilobytes of letters that would become passages of noise. The payload goes; the line stays.
+_DATA_PAYLOAD = re.compile(r"(data:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w.+-]{1,100}=[\w.+-]{1,100}){0,5};base64,)"
+                           r"[A-Za-z0-9+/=]{64,}")
 MAX_UNIT_CHARS = 1_000  # a sentence longer than this (a minified line, a wall of text) is cut at a space
 MAX_HEADING_CHARS = 200  # a longer heading is cut, with an ellipsis: it is repeated in every passage under it
 
@@ -76,7 +80,7 @@ def _parser() -> MarkdownIt:
 
 def parse_note(text: str) -> ParsedNote:
     """Sections in note order; text before the first heading forms a section with an empty path."""
-    lines = text.splitlines()
+    lines = _DATA_PAYLOAD.sub(r"\1", text).splitlines()
     tokens = _parser().parse("\n".join(lines))
     sections = [Section((), 1, len(lines))]
     stack: list[tuple[int, str]] = []

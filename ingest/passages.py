@@ -13,7 +13,7 @@ from .markdown import Block, ParsedNote, Unit, cut_unit, parse_note, split_sente
 
 _NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s")
 
-SPLIT_VERSION = 7  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 8  # bump whenever split_note gives other passages for the same text
 HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
 SCHEME = "heading-path+text/3"  # passage_document, mean-pooled; long units pooled from its pass; a change re-embeds all
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from ingest import parse_note, split_note
@@ -173,3 +175,14 @@ def test_a_figure_in_html_is_left_out_but_html_that_says_something_is_kept():
     text = "\n".join(p.text for p in split_note("cap.md", note, 600))
     assert "<img" not in text and "Source: CAP theorem revisited" not in text
     assert "only support two of the guarantees" in text and "Networks aren't reliable" in text
+
+
+def test_an_image_pasted_as_base64_is_not_passages_of_noise():
+    payload = base64.b64encode(bytes(range(256)) * 120).decode()  # 40 KB of letters, as a pasted screenshot
+    note = ("# Training\n\nThe loss falls fast.\n\n"
+            f"![png](data:image/png;base64,{payload})\n\n"
+            f'<p><img src="data:image/jpeg;base64,{payload}"></p>\n\n'
+            "Then it flattens after epoch 3.\n")
+    passages = split_note("run.md", note, 600)
+    assert len(passages) == 1 and payload[:64] not in passages[0].text
+    assert "Then it flattens after epoch 3." in passages[0].text and passages[0].lines == (3, 9)
