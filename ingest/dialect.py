@@ -7,6 +7,7 @@ and drops embeds, shortcodes and callout markers, which are markup, not words.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -19,6 +20,7 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#]{1,300})?(#[^\[\]\n|]{0,300})?(?:\|(
 SHORTCODE = re.compile(r"\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\}")
 _EMBED_URL = re.compile(r"""\{%\s*embed\s+url\s*=\s*["']([^"'\s]{1,2000})["']""")
 CALLOUT = re.compile(r"^([ \t]*>[ \t]*)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]?", re.MULTILINE)
+BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9-]{1,64}[ \t]*$", re.MULTILINE)  # Obsidian's '... ^quote-1'
 SHORTCODE_LINE = re.compile(r"\A(?:[ \t]*(?:\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\})[ \t]*\n?)+\Z")
 
 
@@ -38,6 +40,27 @@ def read_front_matter(yaml_text: str) -> NoteMeta:
         data = yaml.safe_load(yaml_text)
     except yaml.YAMLError:
         return NoteMeta()
+    return _meta(data)
+
+
+def toml_front_matter(lines: list[str]) -> tuple[NoteMeta, int]:
+    """Hugo's TOML front matter (between '+++' lines at the top): what it says, and how many lines it
+    takes (0 when there is none). Malformed TOML still takes its lines: it is a header, not prose."""
+    if not lines or lines[0].strip() != "+++":
+        return NoteMeta(), 0
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "+++"), None)
+    if end is None:
+        return NoteMeta(), 0
+    toml_text = "\n".join(lines[1:end])
+    if len(toml_text) > MAX_FRONT_MATTER_CHARS:
+        return NoteMeta(), end + 1
+    try:
+        return _meta(tomllib.loads(toml_text)), end + 1
+    except tomllib.TOMLDecodeError:
+        return NoteMeta(), end + 1
+
+
+def _meta(data: object) -> NoteMeta:
     if not isinstance(data, dict):
         return NoteMeta()
     title = data.get("title")
@@ -48,8 +71,8 @@ def read_front_matter(yaml_text: str) -> NoteMeta:
 
 def searchable(text: str) -> str:
     """The words of Markdown, as embedded and searched: [[note|alias]] reads 'alias', [[note]] reads
-    'note', embeds and shortcodes are dropped (an embed's URL stays), callout markers too."""
-    text = WIKILINK.sub(_wikilink_words, text)
+    'note', embeds and shortcodes are dropped (an embed's URL stays), callout markers and block ids too."""
+    text = BLOCK_ID.sub("", WIKILINK.sub(_wikilink_words, text))
     text = SHORTCODE.sub(lambda m: f" {_EMBED_URL.match(m.group()).group(1)} " if _EMBED_URL.match(m.group())
                          else " ", text)
     return CALLOUT.sub(lambda m: m.group(1), text)
@@ -66,7 +89,7 @@ def for_display(text: str) -> str:
         if not target:
             return shown
         return f"[{shown}](<note:{target.replace('<', '').replace('>', '')}>)"
-    text = WIKILINK.sub(link, text)
+    text = BLOCK_ID.sub("", WIKILINK.sub(link, text))
     text = SHORTCODE.sub(lambda m: _EMBED_URL.match(m.group()).group(1) if _EMBED_URL.match(m.group()) else "", text)
     return CALLOUT.sub(lambda m: f"{m.group(1)}**{m.group(2).capitalize()}:** ", text)
 
@@ -90,6 +113,13 @@ def resolve_note(target: str, docs: list[str]) -> str | None:
             return doc
     name = PurePosixPath(wanted).name
     return next((doc for doc, stem in stems.items() if PurePosixPath(stem).name == name), None)
+
+
+def is_comment(text: str) -> bool:
+    """A block that is one comment, <!-- … --> or Obsidian's %% … %%: hidden when the note is read."""
+    text = text.strip()
+    return ((text.startswith("<!--") and text.endswith("-->") and text.count("-->") == 1)
+            or (len(text) >= 4 and text.startswith("%%") and text.endswith("%%") and text.count("%%") == 2))
 
 
 def is_only_shortcodes(text: str) -> bool:

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .dialect import NoteMeta, is_only_shortcodes, read_front_matter
+from .dialect import NoteMeta, is_comment, is_only_shortcodes, read_front_matter, toml_front_matter
 from .links import Link, is_web_url, links_in, links_in_html, unique_links
 
 # Every pattern here runs over note text, so each is linear: no two quantifiers may compete for
@@ -81,10 +81,11 @@ def _parser() -> MarkdownIt:
 def parse_note(text: str) -> ParsedNote:
     """Sections in note order; text before the first heading forms a section with an empty path."""
     lines = _DATA_PAYLOAD.sub(r"\1", text).splitlines()
-    tokens = _parser().parse("\n".join(lines))
+    meta, header_lines = toml_front_matter(lines)  # YAML front matter is a token of the parse below
+    tokens = _parser().parse("\n" * header_lines + "\n".join(lines[header_lines:]))
     sections = [Section((), 1, len(lines))]
     stack: list[tuple[int, str]] = []
-    meta, first_heading = NoteMeta(), ""
+    first_heading = ""
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -132,8 +133,8 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
     start, end = first.map[0] + 1, first.map[1]
     source = "\n".join(lines[start - 1:end]).strip("\n")
     if not source.strip() or (first.type == "paragraph_open" and (
-            ("\n" not in source and _MDX_LINE.match(source)) or is_only_shortcodes(source))):
-        return None  # MDX import/export lines, ':::' markers and {% endhint %} lines carry no meaning
+            ("\n" not in source and _MDX_LINE.match(source)) or is_only_shortcodes(source))) or is_comment(source):
+        return None  # MDX import/export lines, ':::' markers, {% endhint %} lines and comments are not read
     if first.type == "html_block" and _is_figure(first.content):
         return None  # an image and its credit line: nothing a quote or a search can use, and raw HTML on the page
     kind = first.type.removesuffix("_open")

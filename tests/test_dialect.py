@@ -90,3 +90,25 @@ def test_wikilink_targets_resolve_the_way_obsidian_finds_them():
     assert resolve_note("other/Raft", docs) == "other/Raft.md"
     assert resolve_note("Missing", docs) is None
     assert note_targets("[[a]] ![[b.png]] [[a|again]] [[#local]]") == ["a"]
+
+
+def test_hugo_toml_front_matter_names_the_note_and_is_not_indexed_as_text():
+    note = '+++\ntitle = "Consumer Groups"\ntags = ["kafka", "streams"]\ndate = 2023-01-01\n+++\n\nGroups balance load.\n'
+    [passage] = split_note("content/groups.md", note)
+    assert passage.heading == ("Consumer Groups",) and passage.tags == ("kafka", "streams")
+    assert passage.text == "Groups balance load." and passage.lines == (7, 7)
+    [broken] = split_note("b.md", '+++\ntitle = "unclosed\n+++\nBody.\n')  # a header even when malformed
+    assert broken.text == "Body." and broken.heading == ("b",)
+
+
+def test_comments_are_hidden_as_they_are_when_the_note_is_read():
+    note = ("# Streams\n\n<!-- TODO: this is wrong, rewrite -->\n\nStreams keep messages.\n\n"
+            "%%\nObsidian comment\n%%\n\n<!-- a comment --> and words after it stay\n")
+    [passage] = split_note("s.md", note)
+    assert "TODO" not in passage.text and "Obsidian comment" not in passage.text
+    assert "Streams keep messages." in passage.text and "words after it stay" in passage.text
+
+
+def test_obsidian_block_ids_are_not_words():
+    assert searchable("Partitions happen. ^cap-1\nNext line") == "Partitions happen.\nNext line"
+    assert "^cap-1" not in note_html("Partitions happen. ^cap-1")
