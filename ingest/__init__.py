@@ -24,7 +24,7 @@ __all__ = [
     "Changes", "Config", "DEFAULT_MODEL", "Embedder", "Encoder", "EncoderError", "IndexCorrupt", "IndexData",
     "IndexMissing", "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes",
     "NoteHashes", "NoteSet", "OnnxEncoder", "Passage", "Unit", "counted", "diff_notes", "embedding_scheme",
-    "for_display", "ingest", "is_web_url", "load_encoder", "load_exported_encoder", "new_parser", "note_targets", "parse_note",
-    "passage_document", "read_index", "read_manifest", "read_note", "read_notes", "resolve_note", "searchable",
-    "split_note", "unique_links",
+    "for_display", "ingest", "is_web_url", "load_encoder", "load_exported_encoder", "new_parser", "note_targets",
+    "parse_note", "passage_document", "read_index", "read_manifest", "read_note", "read_notes", "resolve_note",
+    "searchable", "split_note", "unique_links",
 ]

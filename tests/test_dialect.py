@@ -93,7 +93,8 @@ def test_wikilink_targets_resolve_the_way_obsidian_finds_them():
 
 
 def test_hugo_toml_front_matter_names_the_note_and_is_not_indexed_as_text():
-    note = '+++\ntitle = "Consumer Groups"\ntags = ["kafka", "streams"]\ndate = 2023-01-01\n+++\n\nGroups balance load.\n'
+    note = ('+++\ntitle = "Consumer Groups"\ntags = ["kafka", "streams"]\ndate = 2023-01-01\n+++\n\n'
+            "Groups balance load.\n")
     [passage] = split_note("content/groups.md", note)
     assert passage.heading == ("Consumer Groups",) and passage.tags == ("kafka", "streams")
     assert passage.text == "Groups balance load." and passage.lines == (7, 7)

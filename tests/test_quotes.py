@@ -84,8 +84,9 @@ def test_a_label_bullet_is_quoted_with_the_items_nested_under_it():
 
 
 def test_a_bullet_that_says_something_or_has_no_items_is_quoted_alone():
-    said_it = _bullets("- Mongo DB duplicates data on purpose.\n    - an aside", {"Mongo DB duplicates data on purpose.": 0.9})
-    assert [q.text for q in compose_answer("mongo", [said_it]).quotes] == ["Mongo DB duplicates data on purpose."]
+    sentence = "Mongo DB duplicates data on purpose."
+    said_it = _bullets(f"- {sentence}\n    - an aside", {sentence: 0.9})
+    assert [q.text for q in compose_answer("mongo", [said_it]).quotes] == [sentence]
     flat = _bullets("- Mongo DB\n- Postgres\n- Redis", {"Mongo DB": 0.9})
     assert [q.text for q in compose_answer("mongo", [flat]).quotes] == ["Mongo DB"]
 
