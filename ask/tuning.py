@@ -12,12 +12,12 @@ class Tuning:
     dense_weight: float = 1.0          # question vs passage (heading path + text)
     unit_weight: float = 0.25          # question vs the passage's closest sentence, bullet or row
     lexical_weight: float = 0.4        # how well the passage holds the question's words (see lexical)
-    lexical: str = "coverage"          # "coverage": share of the words; "idf": share weighted by rarity; "bm25"
+    lexical: str = "idf"               # "coverage": share of the words; "idf": share weighted by rarity; "bm25"
     sentence_words_weight: float = 0.0  # plus this x the share of the question's words in its best sentence
-    neighbour_weight: float = 0.1      # plus this x the better neighbouring passage's score (same note)
+    neighbour_weight: float = 0.05     # plus this x the better neighbouring passage's score (same note)
     note_weight: float = 0.0           # plus this x the best score of any passage of the same note
     # Answer: which sentences of the best passages are quoted.
-    answer_passages: int = 2           # passages an answer may quote, and whose evidence counts
+    answer_passages: int = 3           # passages an answer may quote, and whose evidence counts
     max_quotes: int = 5
     quote_margin: float = 0.65         # a quote scores at least this share of the best quote
     quote_words: float = 0.3           # a quote's score: cosine + this x question words it holds...
