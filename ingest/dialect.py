@@ -38,7 +38,7 @@ def read_front_matter(yaml_text: str) -> NoteMeta:
         return NoteMeta()
     try:
         data = yaml.safe_load(yaml_text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # "[[[[…]]]]" nested thousands deep is malformed too
         return NoteMeta()
     return _meta(data)
 
@@ -56,7 +56,7 @@ def toml_front_matter(lines: list[str]) -> tuple[NoteMeta, int]:
         return NoteMeta(), end + 1
     try:
         return _meta(tomllib.loads(toml_text)), end + 1
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return NoteMeta(), end + 1
 
 

@@ -113,3 +113,12 @@ def test_comments_are_hidden_as_they_are_when_the_note_is_read():
 def test_obsidian_block_ids_are_not_words():
     assert searchable("Partitions happen. ^cap-1\nNext line") == "Partitions happen.\nNext line"
     assert "^cap-1" not in note_html("Partitions happen. ^cap-1")
+
+
+@pytest.mark.parametrize("note", [
+    "---\na: " + "[" * 5000 + "]" * 5000 + "\n---\nBody.\n",
+    "+++\na = " + "[" * 5000 + "]" * 5000 + "\n+++\nBody.\n",
+])
+def test_front_matter_nested_thousands_deep_reads_as_nothing_instead_of_failing_the_ingest(note):
+    [passage] = split_note("deep.md", note)
+    assert passage.text == "Body." and passage.heading == ("deep",)
