@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ingest import Link, Passage, Unit, unique_links
+from ingest import Link, Passage, Unit, list_item_depth, unique_links
 
 from .abstain import Coverage, asks_for_code
 from .retrieve import Evidence, Hit
@@ -132,9 +132,6 @@ def written_as_code(unit: Unit) -> bool:
     return unit.kind == "code" or bool(_WRITTEN_AS_CODE.search(unit.text))
 
 
-_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s")
-
-
 def _depths(passage: Passage, units: tuple[Evidence, ...]) -> list[int | None]:
     """How far each unit's list item is indented in the passage as written (None: not a list item).
     Units keep no nesting, so the passage's lines are walked in order to find each one."""
@@ -146,9 +143,7 @@ def _depths(passage: Passage, units: tuple[Evidence, ...]) -> list[int | None]:
         depth = None
         for k in range(at, len(lines)):
             if start and start in lines[k]:
-                item = _LIST_ITEM.match(lines[k])
-                depth = len(item.group(1).expandtabs(4)) if item else None
-                at = k + 1
+                depth, at = list_item_depth(lines[k]), k + 1
                 break
         depths.append(depth)
     return depths

@@ -35,7 +35,7 @@ def said(text: str) -> str:
 
 def has_link(text: str) -> bool:
     """A web link, or a [[wikilink]] to another note (not an ![[embed]])."""
-    return bool(_URL.search(text) or _LINK_MARKUP.search(text) or bool(note_targets(text)))
+    return bool(_URL.search(text) or _LINK_MARKUP.search(text) or note_targets(text))
 
 
 @lru_cache(maxsize=1)

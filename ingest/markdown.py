@@ -27,6 +27,7 @@ _MDX_LINE = re.compile(r"\A[ \t]*(?:import\s.*\sfrom\s|export\s|:::[ \t]*\w*[ \t
 # kilobytes of letters that would become passages of noise. The payload goes; the line stays.
 _DATA_PAYLOAD = re.compile(r"(data:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w.+-]{1,100}=[\w.+-]{1,100}){0,5};base64,)"
                            r"[A-Za-z0-9+/=]{64,}")
+_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s")
 MAX_UNIT_CHARS = 1_000  # a sentence longer than this (a minified line, a wall of text) is cut at a space
 MAX_HEADING_CHARS = 200  # a longer heading is cut, with an ellipsis: it is repeated in every passage under it
 
@@ -76,6 +77,12 @@ def new_parser(html: bool = True) -> MarkdownIt:
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return new_parser()
+
+
+def list_item_depth(line: str) -> int | None:
+    """How far the list item a line starts is indented (0 at the top level), or None if it starts none."""
+    item = _LIST_ITEM.match(line)
+    return len(item.group(1).expandtabs(4)) if item else None
 
 
 def parse_note(text: str) -> ParsedNote:

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .dialect import note_targets, searchable
 from .links import Link, unique_links
-from .markdown import Block, ParsedNote, Unit, cut_unit, parse_note, split_sentences
-
-_NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d+[.)])\s")
+from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
 SPLIT_VERSION = 8  # bump whenever split_note gives other passages for the same text
 HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
@@ -129,7 +126,7 @@ def _line_runs(item: Block, max_chars: int) -> list[Block]:
     if len(item.source) <= max_chars:
         return [item]
     lines = item.source.split("\n")
-    starts = [0] + [k for k in range(1, len(lines)) if _NESTED_ITEM.match(lines[k])]
+    starts = [0] + [k for k in range(1, len(lines)) if (list_item_depth(lines[k]) or 0) > 0]
     runs: list[list[str]] = []
     for a, b in zip(starts, starts[1:] + [len(lines)]):
         if runs and len("\n".join(runs[-1] + lines[a:b])) <= max_chars:
