@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote, urlencode
 
 from markdown_it import MarkdownIt
 
-from ingest import Link, for_display, is_web_url, new_parser
+from ingest import Link, for_display, is_web_url, new_parser, searchable
 
 from .answer import Answer
 from .retrieve import Hit
@@ -23,6 +23,7 @@ from .retrieve import Hit
 MAX_QUOTE_CHARS = 1_200     # a quote longer than this is cut, with an ellipsis
 MAX_SOURCE_CHARS = 4_000    # the most of a passage a source card shows
 NEAREST_SHOWN = 3           # nearest sections listed when the notes don't cover a question
+_SPACES = re.compile(r"[ \t]{2,}")  # where a shortcode was dropped
 LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer nofollow"'
 
 
@@ -124,11 +125,17 @@ def answer_text(answer: Answer) -> str:
         return "\n\n".join(parts)
     if answer.weak:
         parts.append(f"Weak match: {weak_note(answer)}")
-    parts.append("\n".join(f"- {q.text} [{q.source}]" for q in answer.quotes))
+    parts.append("\n".join(f"- {_as_read(q.text)} [{q.source}]" for q in answer.quotes))
     parts.append("Sources\n" + "\n".join(f"  [{i}] {where(hit)}" for i, hit in enumerate(answer.sources, 1)))
     if answer.links:
         parts.append("Referenced docs\n" + "\n".join(f"  - {link.label}: {link.url}" for link in answer.links))
     return "\n\n".join(parts)
+
+
+def _as_read(quote: str) -> str:
+    """A quote for a terminal: Markdown reads well as text, a [[wikilink]]'s brackets, {% shortcodes %}
+    and ^block-ids do not."""
+    return _SPACES.sub(" ", searchable(quote)).strip()
 
 
 def weak_note(answer: Answer) -> str:

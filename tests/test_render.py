@@ -76,6 +76,13 @@ def test_source_cards_carry_the_ids_citations_point_to():
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>" not in html
 
 
+def test_terminal_answer_reads_wikilinks_and_shortcodes_as_the_page_does():
+    assert answer_text(_answer('{% hint style="info" %} Streams  keep `x`. {% endhint %}')).startswith(
+        "- Streams keep `x`. [1]\n")
+    pointer = answer_text(_answer("See [[thoughts/Postel's Law|Postel]] on this. ^p1"))
+    assert pointer.startswith("- See Postel on this. [1]\n")
+
+
 def test_terminal_answer_is_plain_text():
     text = answer_text(_answer("Kafka <is> fast.", [Link("https://kafka.apache.org/documentation/")]))
     assert text == ("- Kafka <is> fast. [1]\n\nSources\n  [1] n.md › H <b>, lines 1–2\n\n"
