@@ -39,6 +39,12 @@ def test_vocabulary_knows_words_joined_or_prefixed(term):
     assert Vocabulary(["cookie vs local storage", "categorized sellers", "sharding by key"]).knows(term)
 
 
+@pytest.mark.parametrize("term", ["useEffect", "systemctl", "Iceland"])
+def test_vocabulary_does_not_join_words_the_notes_never_write_together(term):
+    """Each half is used somewhere, but "use" and "effect" apart say nothing of React's useEffect."""
+    assert not Vocabulary(["use the side effect", "the system has ctl scripts", "ice on the land"]).knows(term)
+
+
 @pytest.mark.parametrize("term", ["Kafka", "kafka's", "DBs", "NGINX", "Dynamdb", "partition"])
 def test_vocabulary_knows_its_words_their_plurals_and_one_typo_away(term):
     assert VOCABULARY.knows(term)
