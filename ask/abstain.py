@@ -27,6 +27,7 @@ PROBES = tuple(line.strip() for line in (Path(__file__).parent / "probes.txt").r
                if line.strip() and not line.startswith("#"))
 
 _SENTENCE_END = re.compile(r"(?<=[.?!:;])\s+")
+_CAMEL = re.compile(r"[a-z][A-Z]")  # useEffect, maxPollRecords: an identifier, even with one capital
 _QUANTITY = re.compile(
     r"(?:^|[,;:.?!]\s*)how (?:many|much|long|often|big|large|fast|far)\b(?! (?:types|kinds|ways|sorts|categories))"
     r"|\bwhat (?:percentage|percent|fraction)\b"
@@ -80,7 +81,8 @@ def names(question: str) -> list[str]:
         for i, token in enumerate(words_here):
             if len(token) < 2 or token.lower().split("'")[0] in STOPWORDS:
                 continue
-            if sum(c.isupper() for c in token) >= 2 or (i > 0 and token[0].isupper() and not title_case):
+            if sum(c.isupper() for c in token) >= 2 or _CAMEL.search(token) \
+                    or (i > 0 and token[0].isupper() and not title_case):
                 found.append(token)
     return found
 
