@@ -212,9 +212,11 @@ def _split(notes: NoteSet, old: IndexData | None, changes: Changes, config: Conf
 
 def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
              on_progress: Progress | None) -> tuple[np.ndarray, np.ndarray, int]:
-    """Reuse the rows of passages already in the index; embed the others, passage and units."""
-    old_rows = {p.id: i for i, p in enumerate(old.passages)} if old is not None else {}
-    todo = [p for p in passages if p.id not in old_rows]
+    """Reuse the rows of passages whose embedded words are already in the index; embed the others,
+    passage and units. Keyed by what is embedded, not by the Markdown: when the reading of Markdown
+    changes (a markup that is no longer words), exactly the passages it touches are embedded again."""
+    old_rows = {_embedded(p): i for i, p in enumerate(old.passages)} if old is not None else {}
+    todo = [p for p in passages if _embedded(p) not in old_rows]
 
     def report(done: int, total: int) -> None:
         if on_progress:
@@ -223,16 +225,22 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
     report(0, len(todo))
     new_passages, new_units = encoder.encode_passages([passage_document(p) for p in todo],
                                                       [[searchable(u.text) for u in p.units] for p in todo], report)
-    fresh = {p.id: (new_passages[i], new_units[i]) for i, p in enumerate(todo)}
+    fresh = {_embedded(p): (new_passages[i], new_units[i]) for i, p in enumerate(todo)}
     vectors = np.zeros((len(passages), encoder.dim), np.float32)
     unit_blocks = []
     for i, p in enumerate(passages):
-        if p.id in fresh:
-            vectors[i], units = fresh[p.id]
+        key = _embedded(p)
+        if key in fresh:
+            vectors[i], units = fresh[key]
         else:
-            j = old_rows[p.id]
+            j = old_rows[key]
             vectors[i] = old.vectors[j]
             units = old.unit_vectors[slice(*old.passage_units(j))]
         unit_blocks.append(units)
     units = np.concatenate(unit_blocks) if unit_blocks else np.zeros((0, encoder.dim), np.float32)
     return vectors, units.reshape(-1, encoder.dim), len(todo)
+
+
+def _embedded(passage: Passage) -> tuple[str, ...]:
+    """What the encoder is given for a passage: its document and each unit's words."""
+    return (passage_document(passage), *(searchable(u.text) for u in passage.units))

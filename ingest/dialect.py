@@ -1,5 +1,6 @@
 """Markdown as people write it beyond CommonMark: Obsidian vaults (front matter, [[wikilinks]],
-![[embeds]], > [!callouts], #tags) and docs folders (GitBook {% hint %}, Hugo {{< shortcodes >}}).
+![[embeds]], > [!callouts], #tags), Logseq graphs (key:: value properties, ((block refs)),
+{{embed}} macros) and docs folders (GitBook {% hint %}, Hugo {{< shortcodes >}}).
 
 Passages keep the Markdown as written; what is embedded and searched reads a wikilink as its text
 and drops embeds, shortcodes and callout markers, which are markup, not words.
@@ -17,11 +18,18 @@ MAX_FRONT_MATTER_CHARS = 20_000  # YAML beyond this is not read: a note's header
 
 # Linear over any note: every scan stops at the next bracket, brace or line end, and is bounded.
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#]{1,300})?(#[^\[\]\n|]{0,300})?(?:\|([^\[\]\n]{0,300}))?\]\]")
+_LOGSEQ_MACRO = r"\{\{(?:embed|query|renderer|video|youtube|tweet|pdf|namespace|cloze|function)\b[^\n{}]{0,500}\}\}"
 SHORTCODE = re.compile(r"\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\}")
+LOGSEQ_MACRO = re.compile(_LOGSEQ_MACRO)
 _EMBED_URL = re.compile(r"""\{%\s*embed\s+url\s*=\s*["']([^"'\s]{1,2000})["']""")
 CALLOUT = re.compile(r"^([ \t]*>[ \t]*)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]?", re.MULTILINE)
 BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9-]{1,64}[ \t]*$", re.MULTILINE)  # Obsidian's '... ^quote-1'
-SHORTCODE_LINE = re.compile(r"\A(?:[ \t]*(?:\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\})[ \t]*\n?)+\Z")
+SHORTCODE_LINE = re.compile(r"\A(?:[ \t]*(?:\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\}|"
+                            + _LOGSEQ_MACRO + r")[ \t]*\n?)+\Z")
+# Logseq: a block's reference to another by id, and the properties it keeps on itself (not words)
+BLOCK_REF = re.compile(r"\(\([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\)\)")
+SYSTEM_PROPERTY = re.compile(r"(?<!\S)(?:id|collapsed|heading|background-color)::[ \t]*\S*")
+PROPERTY = re.compile(r"^([A-Za-z][\w-]{0,60})::(?:[ \t]+(.*))?$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,21 @@ def toml_front_matter(lines: list[str]) -> tuple[NoteMeta, int]:
         return NoteMeta(), end + 1
 
 
+def property_front_matter(lines: list[str]) -> tuple[NoteMeta, int]:
+    """Logseq's page properties (key:: value lines at the top of a page): what they say, and how many
+    lines they take (0 when there are none)."""
+    end = 0
+    while end < len(lines) and end < 200 and PROPERTY.match(lines[end]):
+        end += 1
+    if not end:
+        return NoteMeta(), 0
+    data = {}
+    for line in lines[:end]:
+        key, value = PROPERTY.match(line).groups()
+        data[key.lower()] = WIKILINK.sub(_wikilink_words, (value or "").strip())[:MAX_FRONT_MATTER_CHARS]
+    return _meta(data), end
+
+
 def _meta(data: object) -> NoteMeta:
     if not isinstance(data, dict):
         return NoteMeta()
@@ -71,8 +94,9 @@ def _meta(data: object) -> NoteMeta:
 
 def searchable(text: str) -> str:
     """The words of Markdown, as embedded and searched: [[note|alias]] reads 'alias', [[note]] reads
-    'note', embeds and shortcodes are dropped (an embed's URL stays), callout markers and block ids too."""
-    text = BLOCK_ID.sub("", WIKILINK.sub(_wikilink_words, text))
+    'note', embeds and shortcodes are dropped (an embed's URL stays), callout markers, block ids, block
+    references and id:: properties too."""
+    text = BLOCK_ID.sub("", WIKILINK.sub(_wikilink_words, _without_logseq(text)))
     text = SHORTCODE.sub(lambda m: f" {_EMBED_URL.match(m.group()).group(1)} " if _EMBED_URL.match(m.group())
                          else " ", text)
     return CALLOUT.sub(lambda m: m.group(1), text)
@@ -89,7 +113,7 @@ def for_display(text: str) -> str:
         if not target:
             return shown
         return f"[{shown}](<note:{target.replace('<', '').replace('>', '')}>)"
-    text = BLOCK_ID.sub("", WIKILINK.sub(link, text))
+    text = BLOCK_ID.sub("", WIKILINK.sub(link, _without_logseq(text)))
     text = SHORTCODE.sub(lambda m: _EMBED_URL.match(m.group()).group(1) if _EMBED_URL.match(m.group()) else "", text)
     return CALLOUT.sub(lambda m: f"{m.group(1)}**{m.group(2).capitalize()}:** ", text)
 
@@ -125,6 +149,13 @@ def is_comment(text: str) -> bool:
 def is_only_shortcodes(text: str) -> bool:
     """A block that is nothing but {% endhint %}-style markers."""
     return bool(SHORTCODE_LINE.match(text))
+
+
+def _without_logseq(text: str) -> str:
+    """Without Logseq's block references, id:: properties and {{embed …}} macros (an embed goes whole)."""
+    if "((" in text or "::" in text or "{{" in text:
+        return LOGSEQ_MACRO.sub(" ", SYSTEM_PROPERTY.sub("", BLOCK_REF.sub("", text)))
+    return text
 
 
 def _wikilink_words(match: re.Match) -> str:

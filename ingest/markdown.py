@@ -13,7 +13,14 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .dialect import NoteMeta, is_comment, is_only_shortcodes, read_front_matter, toml_front_matter
+from .dialect import (
+    NoteMeta,
+    is_comment,
+    is_only_shortcodes,
+    property_front_matter,
+    read_front_matter,
+    toml_front_matter,
+)
 from .links import Link, is_web_url, links_in, links_in_html, unique_links
 
 # Every pattern here runs over note text, so each is linear: no two quantifiers may compete for
@@ -89,6 +96,8 @@ def parse_note(text: str) -> ParsedNote:
     """Sections in note order; text before the first heading forms a section with an empty path."""
     lines = _DATA_PAYLOAD.sub(r"\1", text).splitlines()
     meta, header_lines = toml_front_matter(lines)  # YAML front matter is a token of the parse below
+    if not header_lines:
+        meta, header_lines = property_front_matter(lines)
     tokens = _parser().parse("\n" * header_lines + "\n".join(lines[header_lines:]))
     sections = [Section((), 1, len(lines))]
     stack: list[tuple[int, str]] = []
@@ -217,7 +226,7 @@ def _units(tokens: list, kind: str) -> list[Unit]:
             units.extend(Unit(s, line) for s in split_sentences(text))
         elif token.type in ("fence", "code_block") and token.map and token.content.strip():
             units.append(Unit(token.content.strip(), line, "code"))
-    return [piece for unit in units if unit.text for piece in cut_unit(unit)]
+    return [piece for unit in units if unit.text and not is_only_shortcodes(unit.text) for piece in cut_unit(unit)]
 
 
 def cut_unit(unit: Unit, limit: int = MAX_UNIT_CHARS) -> list[Unit]:

@@ -10,7 +10,7 @@ from .dialect import note_targets, searchable
 from .links import Link, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
-SPLIT_VERSION = 8  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 9  # bump whenever split_note gives other passages for the same text
 HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
 SCHEME = "heading-path+text/3"  # passage_document, mean-pooled; long units pooled from its pass; a change re-embeds all
 

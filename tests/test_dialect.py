@@ -122,3 +122,27 @@ def test_obsidian_block_ids_are_not_words():
 def test_front_matter_nested_thousands_deep_reads_as_nothing_instead_of_failing_the_ingest(note):
     [passage] = split_note("deep.md", note)
     assert passage.text == "Body." and passage.heading == ("deep",)
+
+
+LOGSEQ_PAGE = """title:: Kafka Notes
+tags:: [[messaging]], streaming
+alias:: Apache Kafka
+
+- Partitions give ordering per key. ((6426e2c4-8f1a-4b7e-9a55-2f1c2b3d4e5f))
+  id:: 6426e2c4-8f1a-4b7e-9a55-2f1c2b3d4e5f
+  collapsed:: true
+- {{embed [[Redis Streams]]}}
+- Compare with [[Redis Streams]] {{youtube https://youtu.be/x}}
+"""
+
+
+def test_logseq_page_properties_name_the_note_and_block_markup_is_not_words():
+    [passage] = split_note("pages/kafka.md", LOGSEQ_PAGE)
+    assert passage.heading == ("Kafka Notes",) and passage.aliases == ("Apache Kafka",)
+    assert passage.tags == ("messaging", "streaming") and passage.lines[0] == 5
+    document = passage_document(passage)
+    for markup in ("title::", "6426e2c4", "id::", "collapsed::", "{{", "youtube"):
+        assert markup not in document
+    assert [searchable(u.text).strip() for u in passage.units] == [
+        "Partitions give ordering per key.", "Compare with Redis Streams"]  # the embed-only bullet is no unit
+    assert "6426e2c4" not in note_html(passage.text) and "{{" not in note_html(passage.text)

@@ -102,6 +102,22 @@ def test_editing_one_line_re_embeds_only_that_passage(small: Config, fake_encode
     assert [p.id for p in after if p not in edited] == [p.id for p in before if p.heading != ("Caching", "Eviction")]
 
 
+def test_a_new_alias_re_embeds_the_note_whose_text_is_unchanged(small: Config, fake_encoder: Encoder):
+    """Vectors are reused by what is embedded, not by the Markdown: an alias is embedded with every
+    passage of its note, so one added in the front matter must reach them."""
+    ingest(small, fake_encoder)
+    note = small.notes_dir / "sharding.md"
+    note.write_text("---\naliases: [partitioning]\n---\n" + NOTES["sharding.md"], encoding="utf-8")
+
+    recorder_encoder, recorder = _recording(fake_encoder)
+    report = ingest(small, recorder_encoder)
+
+    [sharding] = [p for p in read_index(small.index_dir).passages if p.doc == "sharding.md"]
+    assert sharding.aliases == ("partitioning",) and "partitioning" in passage_document(sharding)
+    assert (report.embedded, report.reused) == (1, 5)
+    assert passage_document(sharding) in recorder.texts
+
+
 def test_deleting_a_note_removes_exactly_its_passages(small: Config, fake_encoder: Encoder):
     """Passages of a deleted note must not linger as answers from a file that no longer exists."""
     ingest(small, fake_encoder)
