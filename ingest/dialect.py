@@ -1,6 +1,7 @@
 """Markdown as people write it beyond CommonMark: Obsidian vaults (front matter, [[wikilinks]],
 ![[embeds]], > [!callouts], #tags), Logseq graphs (key:: value properties, ((block refs)),
-{{embed}} macros) and docs folders (GitBook {% hint %}, Hugo {{< shortcodes >}}).
+{{embed}} macros) and docs folders (GitBook {% hint %}, Hugo {{< shortcodes >}}, MkDocs content tabs,
+VuePress/Docusaurus ::: containers).
 
 Passages keep the Markdown as written; what is embedded and searched reads a wikilink as its text
 and drops embeds, shortcodes and callout markers, which are markup, not words.
@@ -30,6 +31,43 @@ SHORTCODE_LINE = re.compile(r"\A(?:[ \t]*(?:\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^
 BLOCK_REF = re.compile(r"\(\([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\)\)")
 SYSTEM_PROPERTY = re.compile(r"(?<!\S)(?:id|collapsed|heading|background-color)::[ \t]*\S*")
 PROPERTY = re.compile(r"^([A-Za-z][\w-]{0,60})::(?:[ \t]+(.*))?$")
+
+
+_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
+_CONTENT_TAB = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]{0,200})"[ \t]*$')  # MkDocs Material: === "Python"
+_CONTAINER = re.compile(r"^[ \t]*:::+[ \t]*([A-Za-z][\w-]{0,30})?(?:\[([^\]\n]{0,200})\])?[ \t]*([^\n]{0,200})$")
+
+
+def unwrap_docs_markup(lines: list[str]) -> list[str]:
+    """Docs-site containers as plain Markdown, line for line: an MkDocs content tab's label becomes a
+    line of its own and its body loses the 4-space indent that would make it a code block; a
+    VuePress/Docusaurus '::: tip Title' marker becomes 'Title:' and a closing ':::' a blank line.
+    Code fences are left as they are."""
+    out, fenced, i = list(lines), False, 0
+    while i < len(out):
+        line = out[i]
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (tab := _CONTENT_TAB.match(line)):
+            indent = len(tab.group(1).expandtabs(4))
+            out[i] = f"{tab.group(1)}{tab.group(2)}:"
+            j = i + 1
+            while j < len(out) and (not out[j].strip() or _indent(out[j]) >= indent + 4):
+                expanded = out[j].expandtabs(4)
+                out[j] = expanded[:indent] + expanded[indent + 4:] if out[j].strip() else out[j]
+                j += 1
+            i = j
+            continue
+        elif not fenced and (container := _CONTAINER.match(line)):
+            title = (container.group(2) or container.group(3) or "").strip()
+            out[i] = f"{title}:" if title and title[-1].isalnum() else title
+        i += 1
+    return out
+
+
+def _indent(line: str) -> int:
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip(" "))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .dialect import (
     property_front_matter,
     read_front_matter,
     toml_front_matter,
+    unwrap_docs_markup,
 )
 from .links import Link, is_web_url, links_in, links_in_html, unique_links
 
@@ -94,7 +95,7 @@ def list_item_depth(line: str) -> int | None:
 
 def parse_note(text: str) -> ParsedNote:
     """Sections in note order; text before the first heading forms a section with an empty path."""
-    lines = _DATA_PAYLOAD.sub(r"\1", text).splitlines()
+    lines = unwrap_docs_markup(_DATA_PAYLOAD.sub(r"\1", text).splitlines())
     meta, header_lines = toml_front_matter(lines)  # YAML front matter is a token of the parse below
     if not header_lines:
         meta, header_lines = property_front_matter(lines)

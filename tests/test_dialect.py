@@ -146,3 +146,33 @@ def test_logseq_page_properties_name_the_note_and_block_markup_is_not_words():
     assert [searchable(u.text).strip() for u in passage.units] == [
         "Partitions give ordering per key.", "Compare with Redis Streams"]  # the embed-only bullet is no unit
     assert "6426e2c4" not in note_html(passage.text) and "{{" not in note_html(passage.text)
+
+
+MKDOCS_PAGE = '''# Install
+
+=== "Python"
+
+    Use pip:
+
+    ```bash
+    pip install nats-py
+    ```
+
+::: tip Before you start
+Check the server version.
+:::
+
+```markdown
+=== "A tab inside a code block"
+    stays as written
+```
+'''
+
+
+def test_docs_site_tabs_and_containers_read_as_their_content():
+    [passage] = split_note("docs/install.md", MKDOCS_PAGE)
+    units = [(u.kind, searchable(u.text)) for u in passage.units]
+    assert ("text", "Use pip:") in units and ("code", "pip install nats-py") in units  # not one code block
+    assert ("text", "Before you start: Check the server version.") in units
+    assert ("code", '=== "A tab inside a code block"\n    stays as written') in units
+    assert ":::" not in passage_document(passage) and "```bash" not in note_html(passage.text)
