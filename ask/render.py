@@ -184,14 +184,30 @@ def _link_open(tokens, idx, options, env) -> str:
     env.setdefault("open_links", []).append(live)  # links do not nest, but a stack costs nothing
     if live:
         return f'<a href="{escape(href)}" {LINK_ATTRIBUTES}>'
-    if href.startswith("note:"):  # a [[wikilink]]: a note of the folder, never a web page
-        target = unquote(href[5:])
+    target = unquote(href[5:]) if href.startswith("note:") else note_path(href)
+    if target:  # a [[wikilink]] or a relative link to a .md file: a note of the folder, never a web page
         doc = env["resolve"](target) if env.get("resolve") else None
         env["open_links"][-1] = "note" if doc else False
         if doc:
             return f'<a class="note-link" href="{escape(note_url(doc))}" target="_blank" title="note: {escape(doc)}">'
         return f'<span class="note-link" title="note: {escape(target)}">'
     return '<span class="link">'
+
+
+_NOTE_FILE = re.compile(r"\.(?:md|markdown|mdx)$", re.IGNORECASE)
+
+
+def note_path(href: str) -> str | None:
+    """The note a plain Markdown link names ('../queues/redis.md#groups', 'Redis%2012ab.md' as Notion
+    exports it), read as a path inside the notes folder without its leading ./ and ../; None for
+    anything else. Never a file: it only ever names a note the index already holds."""
+    if not href or ":" in href.split("/")[0] or href.startswith("//"):
+        return None  # a scheme (http:, javascript:, note:) or a host
+    path = unquote(href.split("#")[0].split("?")[0]).replace("\\", "/")
+    if not _NOTE_FILE.search(path):
+        return None
+    parts = [part for part in path.split("/") if part not in ("", ".", "..")]
+    return "/".join(parts) or None
 
 
 def _link_close(tokens, idx, options, env) -> str:

@@ -9,12 +9,16 @@ from gradio_client.exceptions import AppError
 from helpers import copy_notes, running_app
 
 REDIS_QUESTION = "how do redis consumer groups differ from kafka's?"
+LINKING_NOTE = ("# Reading list\n\nThe [study notes](../system-design.md#kafka) come first, then "
+                "[a missing note](gone.md) and [a script](javascript:alert(1)//x.md).\n")
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     root = tmp_path_factory.mktemp("app")
     notes = copy_notes(root / "notes")
+    (notes / "reading").mkdir()
+    (notes / "reading" / "list.md").write_text(LINKING_NOTE, encoding="utf-8")
     with running_app(notes, root / "index") as url:
         yield url, notes
 
@@ -127,3 +131,15 @@ def test_a_note_page_shows_only_indexed_notes_with_scripts_forbidden(app):
         assert refused.status_code == 404 and "root:" not in refused.text
     listing = httpx.get(url + "notes", timeout=30)
     assert listing.status_code == 200 and "system-design.md" in listing.text and "passages" in listing.text
+
+
+def test_a_plain_markdown_link_to_another_note_opens_that_note(app):
+    """A docs folder or a Notion export links notes with [text](../other.md), not [[wikilinks]]."""
+    url, _ = app
+    page = httpx.get(url + "note", params={"doc": "reading/list.md"}, timeout=30)
+    assert page.status_code == 200
+    assert '<a class="note-link" href="note?doc=system-design.md"' in page.text
+    assert '<span class="note-link" title="note: gone.md">a missing note</span>' in page.text
+    assert "javascript:" not in page.text
+    linked = httpx.get(url + "note", params={"doc": "system-design.md"}, timeout=30)
+    assert linked.status_code == 200 and "Consumer group" in linked.text

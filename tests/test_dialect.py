@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask.render import inline_html, note_html
+from ask.render import inline_html, note_html, note_path
 from ingest import passage_document, split_note
 from ingest.dialect import note_targets, read_front_matter, resolve_note, searchable
 
@@ -176,3 +176,14 @@ def test_docs_site_tabs_and_containers_read_as_their_content():
     assert ("text", "Before you start: Check the server version.") in units
     assert ("code", '=== "A tab inside a code block"\n    stays as written') in units
     assert ":::" not in passage_document(passage) and "```bash" not in note_html(passage.text)
+
+
+@pytest.mark.parametrize("href, note", [
+    ("../queues/redis.md#groups", "queues/redis.md"),
+    ("Redis%2012ab34.md", "Redis 12ab34.md"),   # as Notion exports a page's link
+    ("/docs/setup.markdown", "docs/setup.markdown"),
+    ("https://example.com/a.md", None), ("javascript:alert(1)//a.md", None), ("file:///etc/passwd.md", None),
+    ("//evil.example/a.md", None), ("notes.txt", None), ("", None),
+])
+def test_a_relative_link_to_a_markdown_file_names_a_note_and_nothing_else_does(href, note):
+    assert note_path(href) == note
