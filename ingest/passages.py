@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -10,6 +11,7 @@ from .dialect import note_targets, searchable
 from .links import Link, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
+_EXPORT_ID = re.compile(r" [0-9a-f]{32}$")
 SPLIT_VERSION = 9  # bump whenever split_note gives other passages for the same text
 HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
 SCHEME = "heading-path+text/3"  # passage_document, mean-pooled; long units pooled from its pass; a change re-embeds all
@@ -45,7 +47,8 @@ def note_title(doc: str, note: ParsedNote) -> str:
         return note.meta.title or note.first_heading
     path = PurePosixPath(doc)
     stem = path.stem if path.stem.lower() not in ("readme", "index", "_index") else path.parent.name
-    return stem if " " in stem else stem.replace("-", " ").replace("_", " ").strip()
+    stem = _EXPORT_ID.sub("", stem)  # Notion's 'Kafka 5d41402abc4b2a76b9719d911017c592'
+    return stem if " " in stem else " ".join(stem.replace("-", " ").replace("_", " ").split())
 
 
 def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:

@@ -187,3 +187,12 @@ def test_docs_site_tabs_and_containers_read_as_their_content():
 ])
 def test_a_relative_link_to_a_markdown_file_names_a_note_and_nothing_else_does(href, note):
     assert note_path(href) == note
+
+
+@pytest.mark.parametrize("doc, title", [
+    ("Kafka Streams 5d41402abc4b2a76b9719d911017c592.md", "Kafka Streams"),  # a Notion export's page
+    ("consumer_groups.md", "consumer groups"), ("topics/README.md", "topics"),
+])
+def test_a_note_without_a_title_is_named_by_its_file_without_export_ids(doc, title):
+    [passage] = split_note(doc, "Body.\n")
+    assert passage.heading == (title,)
