@@ -83,7 +83,7 @@ def names(question: str) -> list[str]:
                 continue
             if sum(c.isupper() for c in token) >= 2 or _CAMEL.search(token) \
                     or (i > 0 and token[0].isupper() and not title_case):
-                found.append(token)
+                found.append(re.sub(r"['’]s$", "", token))  # "React's" names React
     return found
 
 

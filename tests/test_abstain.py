@@ -24,6 +24,7 @@ VOCABULARY = Vocabulary(["Kafka partitions and DynamoDB tables behind an NGINX l
     ("WHAT IS THE CAP THEOREM", []),                               # nor does shouting
     ("how would I mimic kafka-style partitions if I'm using redis streams?", []),
     ("when does the useEffect cleanup run", ["useEffect"]),         # an identifier with one capital
+    ("when does React's cleanup run", ["React"]),                  # named without its possessive
 ])
 def test_names_are_acronyms_camel_case_and_capitals_inside_a_sentence(question, expected):
     assert names(question) == expected
