@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from ingest import Config, EncoderError, IndexUnusable, IndexWriteFailed, IngestBusy, NoNotes
+from ingest import Config, EncoderError, IndexUnusable, IndexWriteFailed, IngestBusy, NoNotes, resolve_note
 
 from .asker import Asker, QuestionError
 from .export import answer_json
@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     except (QuestionError, NoNotes, EncoderError, IngestBusy, IndexUnusable, IndexWriteFailed) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1) if args.json else answer_text(answer))
+    docs = sorted(asker.data.manifest.notes)
+    print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1) if args.json
+          else answer_text(answer, lambda target: resolve_note(target, docs)))
     return 0
 
 

@@ -50,6 +50,12 @@ class Answer:
         cited = self.sources if not self.abstained else ()
         return unique_links(link for hit in cited for link in hit.passage.links)
 
+    @property
+    def related(self) -> tuple[str, ...]:
+        """The notes the cited passages link to ([[wikilinks]], [text](other.md)), as written."""
+        cited = self.sources if not self.abstained else ()
+        return tuple(dict.fromkeys(target for hit in cited for target in hit.passage.related))
+
     def judged(self, coverage: Coverage, threshold: float, weak_band: float = 0.0) -> Answer:
         """This answer with its evidence: declined ("not in your notes", and why) if the evidence falls
         short, marked weak if it only just clears the bar."""

@@ -24,5 +24,6 @@ def answer_json(answer: Answer) -> dict:
         "citations": [{"n": i, **hit_json(hit)} for i, hit in enumerate(answer.sources, 1)],
         "passages": [hit_json(hit) for hit in answer.hits],
         "links": [{"url": link.url, "label": link.label} for link in answer.links],
+        "related": list(answer.related),
         "latency_ms": round(answer.latency_ms, 2),
     }

@@ -11,11 +11,12 @@ import html
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urlencode
 
 from markdown_it import MarkdownIt
 
-from ingest import Link, for_display, is_web_url, new_parser, searchable
+from ingest import Link, for_display, is_web_url, new_parser, note_path, searchable
 
 from .answer import Answer
 from .retrieve import Hit
@@ -92,7 +93,24 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
     if answer.links:
         parts.append('<p class="docs"><strong>Referenced docs</strong> '
                      + " · ".join(link_html(link) for link in answer.links) + "</p>")
+    related = related_notes(answer, resolve)
+    if related:
+        parts.append('<p class="related"><strong>Related notes</strong> ' + " · ".join(
+            f'<a class="note-link" href="{escape(note_url(doc))}" target="_blank" title="note: {escape(doc)}">'
+            f'{escape(name)}</a>' for name, doc in related) + "</p>")
     return _wrapped("answer", parts)
+
+
+def related_notes(answer: Answer, resolve: Resolve | None, most: int = 8) -> list[tuple[str, str]]:
+    """(name, doc) of the notes the cited passages link to that the index holds, once each: what to
+    read next. A note's link to itself is not one."""
+    found: dict[str, str] = {}
+    for hit in answer.sources if resolve else ():
+        for target in hit.passage.related:
+            doc = resolve(target)
+            if doc and doc != hit.passage.doc and doc not in found.values():
+                found[PurePosixPath(target).name.removesuffix(".md") or doc] = doc
+    return list(found.items())[:most]
 
 
 def sources_html(answer: Answer | None, resolve: Resolve | None = None) -> str:
@@ -114,7 +132,7 @@ def sources_html(answer: Answer | None, resolve: Resolve | None = None) -> str:
     return "".join(cards)
 
 
-def answer_text(answer: Answer) -> str:
+def answer_text(answer: Answer, resolve: Resolve | None = None) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
     parts += [f"{_searched_label(answer)}: {answer.searched}"] if answer.searched else []
@@ -129,6 +147,9 @@ def answer_text(answer: Answer) -> str:
     parts.append("Sources\n" + "\n".join(f"  [{i}] {where(hit)}" for i, hit in enumerate(answer.sources, 1)))
     if answer.links:
         parts.append("Referenced docs\n" + "\n".join(f"  - {link.label}: {link.url}" for link in answer.links))
+    related = related_notes(answer, resolve)
+    if related:
+        parts.append("Related notes\n" + "\n".join(f"  - {doc}" for _, doc in related))
     return "\n\n".join(parts)
 
 
@@ -192,22 +213,6 @@ def _link_open(tokens, idx, options, env) -> str:
             return f'<a class="note-link" href="{escape(note_url(doc))}" target="_blank" title="note: {escape(doc)}">'
         return f'<span class="note-link" title="note: {escape(target)}">'
     return '<span class="link">'
-
-
-_NOTE_FILE = re.compile(r"\.(?:md|markdown|mdx)$", re.IGNORECASE)
-
-
-def note_path(href: str) -> str | None:
-    """The note a plain Markdown link names ('../queues/redis.md#groups', 'Redis%2012ab.md' as Notion
-    exports it), read as a path inside the notes folder without its leading ./ and ../; None for
-    anything else. Never a file: it only ever names a note the index already holds."""
-    if not href or ":" in href.split("/")[0] or href.startswith("//"):
-        return None  # a scheme (http:, javascript:, note:) or a host
-    path = unquote(href.split("#")[0].split("?")[0]).replace("\\", "/")
-    if not _NOTE_FILE.search(path):
-        return None
-    parts = [part for part in path.split("/") if part not in ("", ".", "..")]
-    return "/".join(parts) or None
 
 
 def _link_close(tokens, idx, options, env) -> str:

@@ -1,4 +1,5 @@
-"""Find the http(s) links a piece of Markdown references, with a label a reader recognises."""
+"""Find the http(s) links a piece of Markdown references, with a label a reader recognises, and the
+other notes it links to with plain Markdown links ([text](../other.md))."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 _HTML_HREF = re.compile(r"""<a\s[^<>]*?href\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
 _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|md)$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[-_+]+")
+_NOTE_FILE = re.compile(r"\.(?:md|markdown|mdx)$", re.IGNORECASE)
+_LINK_TARGET = re.compile(r"\]\(<?([^()<>\s]{1,2000})>?(?:\s+\"[^\"\n]{0,300}\")?\)")  # [text](target "title")
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,21 @@ def unique_links(links) -> tuple[Link, ...]:
         elif not known.text and link.text:
             by_url[link.url] = link
     return tuple(by_url.values())
+
+
+def note_path(href: str) -> str | None:
+    """The note a plain Markdown link names ('../queues/redis.md#groups', 'Redis%2012ab.md' as Notion
+    exports it), as a path inside the notes folder without its leading ./ and ../; None for anything
+    else. Never read as a file: it only ever names a note the index already holds."""
+    if not href or ":" in href.split("/")[0] or href.startswith("//"):
+        return None  # a scheme (http:, javascript:, note:) or a host
+    path = unquote(href.split("#")[0].split("?")[0]).replace("\\", "/")
+    if not _NOTE_FILE.search(path):
+        return None
+    parts = [part for part in path.split("/") if part not in ("", ".", "..")]
+    return "/".join(parts) or None
+
+
+def note_links(text: str) -> list[str]:
+    """The notes a piece of Markdown links to with plain links, as note_path reads them."""
+    return list(dict.fromkeys(path for href in _LINK_TARGET.findall(text) if (path := note_path(href))))

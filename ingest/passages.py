@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .dialect import note_targets, searchable
-from .links import Link, unique_links
+from .links import Link, note_links, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
 _EXPORT_ID = re.compile(r" [0-9a-f]{32}$")
@@ -28,7 +28,7 @@ class Passage:
     units: tuple[Unit, ...] = field(default=(), compare=False)
     aliases: tuple[str, ...] = ()  # the note's other names (front matter)
     tags: tuple[str, ...] = ()     # the note's tags (front matter)
-    related: tuple[str, ...] = ()  # notes it links to with [[wikilinks]], as written
+    related: tuple[str, ...] = ()  # notes it links to: [[wikilinks]] as written, [text](other.md) as paths
 
 
 def passage_document(passage: Passage) -> str:
@@ -78,7 +78,8 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
                 lines=(group[0].start, group[-1].end), text=body,
                 links=unique_links([*own, *section.links, *inherited]),
                 units=tuple(unit for piece in group for unit in piece.units),
-                aliases=note.meta.aliases, tags=note.meta.tags, related=tuple(note_targets(body)),
+                aliases=note.meta.aliases, tags=note.meta.tags,
+                related=tuple(dict.fromkeys(note_targets(body) + note_links(body))),
             ))
     return passages
 

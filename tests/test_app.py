@@ -143,3 +143,13 @@ def test_a_plain_markdown_link_to_another_note_opens_that_note(app):
     assert "javascript:" not in page.text
     linked = httpx.get(url + "note", params={"doc": "system-design.md"}, timeout=30)
     assert linked.status_code == 200 and "Consumer group" in linked.text
+
+
+def test_an_answer_offers_the_notes_its_sources_link_to(app):
+    """[[wikilinks]] and [text](other.md) links of the cited passages are listed as related notes,
+    each opening the note; a link to a note the folder does not have is not offered."""
+    history, *_ = _new_client(app).predict("what is on my reading list?", [], api_name="/chat")
+    reply = _last_reply(history)
+    assert "reading/list.md" in reply
+    related = reply.split('<p class="related">', 1)[1].split("</p>", 1)[0]
+    assert '<a class="note-link" href="note?doc=system-design.md"' in related and "gone" not in related

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ask.render import inline_html, note_html, note_path
-from ingest import passage_document, split_note
+from ask.render import inline_html, note_html
+from ingest import note_path, passage_document, split_note
 from ingest.dialect import note_targets, read_front_matter, resolve_note, searchable
 
 VAULT_NOTE = """---

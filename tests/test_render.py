@@ -87,3 +87,15 @@ def test_terminal_answer_is_plain_text():
     text = answer_text(_answer("Kafka <is> fast.", [Link("https://kafka.apache.org/documentation/")]))
     assert text == ("- Kafka <is> fast. [1]\n\nSources\n  [1] n.md › H <b>, lines 1–2\n\n"
                     "Referenced docs\n  - Documentation — kafka.apache.org: https://kafka.apache.org/documentation/")
+
+
+def test_related_notes_are_the_notes_the_sources_link_to_that_the_folder_has():
+    passage = Passage("id", "n.md", ("H",), (1, 2), "See [[Raft]], [[n]] and [gone](gone.md).",
+                      related=("Raft", "n", "gone.md"))
+    answer = Answer("q", False, (Quote("See [[Raft]].", 1, 1),), (Hit(passage, 0, 1.0, 0.9, 0.9, 1.0, 1.0),))
+    docs = {"Raft": "notes/Raft.md", "n": "n.md"}
+    html = answer_html(answer, docs.get)
+    assert '<p class="related"><strong>Related notes</strong> <a class="note-link" ' \
+           'href="note?doc=notes%2FRaft.md" target="_blank" title="note: notes/Raft.md">Raft</a></p>' in html
+    assert answer_text(answer, docs.get).endswith("Related notes\n  - notes/Raft.md")  # not itself, not gone.md
+    assert "Related notes" not in answer_html(answer)  # nothing to open without the index's notes
