@@ -23,7 +23,7 @@ The evil payload marker hides three attacks in a note.
 
 <img src=x onerror="window.__pwned=1">
 
-Try [click](javascript:window.__pwned=1) for the evil payload marker.
+Try [click](javascript:window.__pwned=1) for the evil payload marker, then read the [study notes](system-design.md).
 
 #### <svg><a href="javascript:__pwned=1"><rect width=9 height=9>
 
@@ -79,7 +79,7 @@ def _nothing_ran(page: Page) -> None:
     assert page.evaluate("typeof window.__pwned") == "undefined"
     hrefs = page.eval_on_selector_all("#conversation [href], #conversation [*|href]",
                                       "els => els.map(e => e.getAttribute('href') || e.getAttribute('xlink:href'))")
-    assert all(h.startswith(("https://", "http://", "#")) for h in hrefs if h), hrefs
+    assert all(h.startswith(("https://", "http://", "#", "note?doc=")) for h in hrefs if h), hrefs
 
 
 def test_a_note_heading_made_example_question_is_asked_on_a_click_and_runs_nothing(page):
@@ -142,6 +142,18 @@ def test_html_and_javascript_links_in_a_note_do_not_run(page):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+
+
+def test_a_related_note_named_by_a_plain_link_opens_from_the_answer(page):
+    ask(page, "evil payload marker")
+    related = page.locator("#conversation .answer .related a.note-link", has_text="system-design")
+    with page.context.expect_page() as opened:
+        related.click(timeout=TIMEOUT_MS)
+    note = opened.value
+    note.wait_for_load_state()
+    expect(note.locator("h1").first).to_have_text("system-design.md", timeout=TIMEOUT_MS)
+    expect(note.locator("body")).to_contain_text("Consumer group")
+    _nothing_ran(page)
 
 
 def test_a_question_the_notes_do_not_answer_says_so_and_why(page, tmp_path):
