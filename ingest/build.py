@@ -216,20 +216,20 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
     passage and units. Keyed by what is embedded, not by the Markdown: when the reading of Markdown
     changes (a markup that is no longer words), exactly the passages it touches are embedded again."""
     old_rows = {_embedded(p): i for i, p in enumerate(old.passages)} if old is not None else {}
-    todo = [p for p in passages if _embedded(p) not in old_rows]
+    keys = [_embedded(p) for p in passages]
+    todo = [key for key in keys if key not in old_rows]
 
     def report(done: int, total: int) -> None:
         if on_progress:
             on_progress(done, total, f"embedding {total} new passages")
 
     report(0, len(todo))
-    new_passages, new_units = encoder.encode_passages([passage_document(p) for p in todo],
-                                                      [[searchable(u.text) for u in p.units] for p in todo], report)
-    fresh = {_embedded(p): (new_passages[i], new_units[i]) for i, p in enumerate(todo)}
+    new_passages, new_units = encoder.encode_passages([key[0] for key in todo], [list(key[1:]) for key in todo],
+                                                      report)
+    fresh = dict(zip(todo, zip(new_passages, new_units)))
     vectors = np.zeros((len(passages), encoder.dim), np.float32)
     unit_blocks = []
-    for i, p in enumerate(passages):
-        key = _embedded(p)
+    for i, key in enumerate(keys):
         if key in fresh:
             vectors[i], units = fresh[key]
         else:

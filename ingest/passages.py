@@ -12,7 +12,10 @@ from .links import Link, note_links, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
 _EXPORT_ID = re.compile(r" [0-9a-f]{32}$")
-SPLIT_VERSION = 9  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 10  # bump whenever split_note gives other passages for the same text
+# A passage keeps its own links and this many of its section's and ancestors' (a "Reference: …" line
+# cut away from it); a section of hundreds (a changelog, a list of links) is not about each passage.
+CONTEXT_LINKS = 5
 HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
 SCHEME = "heading-path+text/3"  # passage_document, mean-pooled; long units pooled from its pass; a change re-embeds all
 
@@ -24,7 +27,7 @@ class Passage:
     heading: tuple[str, ...]      # ("Messaging system", "Kafka")
     lines: tuple[int, int]        # 1-based, inclusive, for "open at line"
     text: str                     # the Markdown as written
-    links: tuple[Link, ...] = ()  # its own links first, then its section's and ancestors'
+    links: tuple[Link, ...] = ()  # its own links, then up to CONTEXT_LINKS of its section's and ancestors'
     units: tuple[Unit, ...] = field(default=(), compare=False)
     aliases: tuple[str, ...] = ()  # the note's other names (front matter)
     tags: tuple[str, ...] = ()     # the note's tags (front matter)
@@ -72,11 +75,13 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
             heading = (title, *heading)  # every passage says which note it is from
         for group in _pack(_pieces(section.blocks, max_chars), max_chars):
             body = _joined(group)
-            own = [link for piece in group for link in piece.links]
+            own = unique_links(link for piece in group for link in piece.links)
+            urls = {link.url for link in own}
+            around = [link for link in unique_links([*section.links, *inherited]) if link.url not in urls]
             passages.append(Passage(
                 id=_passage_id(doc, heading, body, copies), doc=doc, heading=heading,
                 lines=(group[0].start, group[-1].end), text=body,
-                links=unique_links([*own, *section.links, *inherited]),
+                links=(*own, *around[:CONTEXT_LINKS]),
                 units=tuple(unit for piece in group for unit in piece.units),
                 aliases=note.meta.aliases, tags=note.meta.tags,
                 related=tuple(dict.fromkeys(note_targets(body) + note_links(body))),

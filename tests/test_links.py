@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ingest import Link, split_note
 from ingest.links import is_web_url, page_name
+from ingest.passages import CONTEXT_LINKS
 
 
 def _links(markdown: str) -> list[str]:
@@ -45,6 +48,17 @@ def test_own_links_come_before_inherited_ones_and_repeats_are_dropped():
     note = ("# A\n[a](https://a.org/x)\n\n## B\n[b](https://b.org/y) and again https://a.org/x\n")
     b = split_note("n.md", note)[-1]
     assert [link.url for link in b.links] == ["https://b.org/y", "https://a.org/x"]
+
+
+def test_a_section_of_hundreds_of_links_lends_each_passage_only_a_few():
+    """A changelog's section links every commit: a passage of it cited must not list them all."""
+    items = "".join(f"- fix {i} [#{i}](https://example.org/pull/{i})\n" for i in range(300))
+    passages = split_note("CHANGELOG.md", "# Changes\n\n## 1.0\n\n" + items, max_chars=600)
+    assert len(passages) > 10
+    for passage in passages:
+        own = {f"https://example.org/pull/{n}" for n in re.findall(r"\[#(\d+)\]", passage.text)}
+        urls = [link.url for link in passage.links]
+        assert set(urls[:len(own)]) == own and len(urls) == len(own) + CONTEXT_LINKS
 
 
 @pytest.mark.parametrize("link, label", [
