@@ -124,9 +124,11 @@ def build_ui(config: Config) -> tuple[gr.Blocks, list[Route]]:
         except (KeyError, ValueError):
             lines = None
         try:
-            return _page(chat.note_page(request.query_params.get("doc", ""), lines))
+            return _page(chat.note_page(request.query_params.get("doc", ""), lines, _client(request)))
         except (FileNotFoundError, ValueError) as error:
             return _page(f"<p>{escape(chat.public(str(error)))}</p>", 404)
+        except NotAllowed as error:
+            return _page(f"<p>{escape(str(error))}</p>", 429)
 
     def notes(request: Request) -> HTMLResponse:
         try:
@@ -137,7 +139,7 @@ def build_ui(config: Config) -> tuple[gr.Blocks, list[Route]]:
     return demo, [Route("/note", note), Route("/notes", notes)]
 
 
-def _client(request: gr.Request | None) -> str:
+def _client(request: gr.Request | Request | None) -> str:
     if request is None:
         return "local"
     return client_of(getattr(request.client, "host", None), request.headers.get("x-forwarded-for"))

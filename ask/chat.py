@@ -36,6 +36,10 @@ NO_NOTES = ("No notes yet. Put Markdown files (.md) in the notes folder (or set 
 MAX_MESSAGES = 40  # the conversation kept: each request carries it, so it stays bounded
 
 
+PAGE_CHARS = 100_000               # a note page costs one token, and one more per this many characters
+PAGE_CHARS_PER_MINUTE = 6_000_000  # rendered for one visitor: six 1 MB notes, or sixty small ones
+
+
 class NotAllowed(PermissionError):
     """A visitor may not do this now (no admin token, too many questions); the message says why."""
 
@@ -57,6 +61,7 @@ class NotesChat:
         self.asker: Asker | None = None
         self._resolver: tuple[str, Callable[[str], str | None]] = ("-", lambda target: None)
         self.limiter = RateLimiter(config.questions_per_minute, burst=max(5, config.questions_per_minute // 3))
+        self.page_limiter = RateLimiter(PAGE_CHARS_PER_MINUTE // PAGE_CHARS)  # in units of PAGE_CHARS rendered
         try:
             self.asker, how = Asker.serve(config, self.encoder)  # its config says where it re-ingests
             self.startup = self.public(f"On start: {how}")
@@ -128,11 +133,15 @@ class NotesChat:
             self._resolver = (generation, lru_cache(maxsize=4096)(lambda target: resolve_note(target, docs)))
         return self._resolver[1]
 
-    def note_page(self, doc: str, lines: tuple[int, int] | None) -> str:
-        """The note, rendered, if the index holds it; raises FileNotFoundError otherwise."""
+    def note_page(self, doc: str, lines: tuple[int, int] | None, client: str = "local") -> str:
+        """The note, rendered, if the index holds it; raises FileNotFoundError otherwise, and NotAllowed
+        when this visitor has had its share of rendering (a 2 MB note takes about a second)."""
         if self.asker is None or doc not in self.asker.data.manifest.notes:
             raise FileNotFoundError(f"no note {doc!r} in the index")
         text = read_note(self.config.notes_dir, doc, self.config.follow_symlinks)
+        wait = self.page_limiter.wait(client or "local", 1 + len(text) / PAGE_CHARS)
+        if wait:
+            raise NotAllowed(f"Too many note pages from your address: open it again in {max(1, round(wait))} s.")
         return note_page_html(doc, text, lines, self.resolver())
 
     def notes_page(self) -> str:

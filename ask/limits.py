@@ -1,5 +1,5 @@
-"""How many questions one visitor may ask: a token bucket per client, so that nobody can make the
-server slow for everyone else, with a wait a person can read."""
+"""How much one visitor may ask of the server (questions, note pages): a token bucket per client, so
+that nobody can make the server slow for everyone else, with a wait a person can read."""
 from __future__ import annotations
 
 import ipaddress
@@ -19,19 +19,21 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, at)
         self._lock = threading.Lock()
 
-    def wait(self, client: str) -> float:
-        """0 if the client may ask now (and takes a token), else the seconds until it may."""
+    def wait(self, client: str, cost: float = 1.0) -> float:
+        """0 if the client may go ahead now (and takes cost tokens, at most a burst's), else the
+        seconds until it may."""
+        cost = min(cost, self.burst)
         with self._lock:
             now = self.clock()
             tokens, at = self._buckets.pop(client, (self.burst, now))
             tokens = min(self.burst, tokens + (now - at) * self.rate)
-            if tokens >= 1:
-                self._buckets[client] = (tokens - 1, now)
+            if tokens >= cost:
+                self._buckets[client] = (tokens - cost, now)
                 return 0.0
             self._buckets[client] = (tokens, now)
             while len(self._buckets) > MAX_CLIENTS:
                 self._buckets.pop(next(iter(self._buckets)))
-            return (1 - tokens) / self.rate
+            return (cost - tokens) / self.rate
 
 
 def client_of(host: str | None, forwarded_for: str | None) -> str:

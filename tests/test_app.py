@@ -153,3 +153,15 @@ def test_an_answer_offers_the_notes_its_sources_link_to(app):
     assert "reading/list.md" in reply
     related = reply.split('<p class="related">', 1)[1].split("</p>", 1)[0]
     assert '<a class="note-link" href="note?doc=system-design.md"' in related and "gone" not in related
+
+
+def test_one_visitor_cannot_keep_the_server_rendering_note_pages(app):
+    """Rendering a note costs the server time in proportion to its size: each visitor has a budget
+    of characters a minute, and past it is told when to come back. (Last in this file: it spends the
+    loopback visitor's page budget.)"""
+    url, _ = app
+    with httpx.Client(base_url=url, timeout=30) as http:
+        codes = [http.get("note", params={"doc": "system-design.md"}).status_code for _ in range(80)]
+        refused = http.get("note", params={"doc": "system-design.md"})
+    assert codes[0] == 200 and 429 in codes
+    assert refused.status_code == 429 and "Too many note pages from your address" in refused.text

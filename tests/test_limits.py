@@ -28,3 +28,11 @@ def test_the_client_is_the_proxys_last_forwarded_address_only_behind_a_private_p
     assert client_of("10.0.0.5", "6.6.6.6, 8.8.4.4") == "8.8.4.4"
     assert client_of("8.8.4.4", "6.6.6.6") == "8.8.4.4"  # a public peer cannot claim another address
     assert client_of(None, None) == "unknown"
+
+
+def test_a_costly_request_takes_more_tokens_and_waits_longer():
+    clock = Clock()
+    limiter = RateLimiter(per_minute=60, clock=clock)
+    assert limiter.wait("a", cost=50) == 0.0
+    assert limiter.wait("a", cost=20) == pytest.approx(10.0)  # 10 tokens left, 10 more at one a second
+    assert limiter.wait("a", cost=1000) == pytest.approx(50.0)  # never more than a whole burst
