@@ -11,6 +11,7 @@ GENERIC = frozenset({
     "source", "source(s)", "further reading", "misc", "miscellaneous", "other", "examples", "example", "contents",
     "table of contents", "index", "appendix", "see also", "related", "readme", "about", "faq", "tips",
 })
+QUESTION_WORDS = frozenset("how why what when where which who whom whose can could should would is are do does".split())
 CANDIDATES = 40  # questions tried: embedded in one batch, then answered (a few ms each)
 
 
@@ -33,6 +34,15 @@ def example_questions(asker: Asker, n: int = 5) -> list[str]:
     return picked
 
 
+def as_question(heading: str) -> str:
+    """A heading asked: 'How to oppose a nomination' is a question already, 'Consumer groups' is not."""
+    if heading.endswith("?"):
+        return heading
+    if heading.split(maxsplit=1)[0].lower() in QUESTION_WORDS:
+        return f"{heading}?"
+    return f"What do my notes say about {heading}?"
+
+
 def _candidates(asker: Asker) -> list[tuple[str, str]]:
     """(doc, question) for each distinct section heading, deepest first: specific topics ask better."""
     seen: set[str] = set()
@@ -45,7 +55,7 @@ def _candidates(asker: Asker) -> list[tuple[str, str]]:
         if key in seen or key in GENERIC or not 3 <= len(topic) <= 60 or not any(c.isalpha() for c in topic):
             continue
         seen.add(key)
-        question = topic if topic.endswith("?") else f"What do my notes say about {topic}?"
+        question = as_question(topic)
         found.append((-len(passage.heading), order, passage.doc, question))
     found.sort()
     return [(doc, question) for _, _, doc, question in found]
