@@ -5,6 +5,7 @@ its id and its vector across runs; only new or edited passages are embedded.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -217,16 +218,16 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
     changes (a markup that is no longer words), exactly the passages it touches are embedded again."""
     old_rows = {_embedded(p): i for i, p in enumerate(old.passages)} if old is not None else {}
     keys = [_embedded(p) for p in passages]
-    todo = [key for key in keys if key not in old_rows]
+    todo = [(p, key) for p, key in zip(passages, keys) if key not in old_rows]
 
     def report(done: int, total: int) -> None:
         if on_progress:
             on_progress(done, total, f"embedding {total} new passages")
 
     report(0, len(todo))
-    new_passages, new_units = encoder.encode_passages([key[0] for key in todo], [list(key[1:]) for key in todo],
-                                                      report)
-    fresh = dict(zip(todo, zip(new_passages, new_units)))
+    new_passages, new_units = encoder.encode_passages([passage_document(p) for p, _ in todo],
+                                                      [[searchable(u.text) for u in p.units] for p, _ in todo], report)
+    fresh = dict(zip((key for _, key in todo), zip(new_passages, new_units)))
     vectors = np.zeros((len(passages), encoder.dim), np.float32)
     unit_blocks = []
     for i, key in enumerate(keys):
@@ -241,6 +242,8 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
     return vectors, units.reshape(-1, encoder.dim), len(todo)
 
 
-def _embedded(passage: Passage) -> tuple[str, ...]:
-    """What the encoder is given for a passage: its document and each unit's words."""
-    return (passage_document(passage), *(searchable(u.text) for u in passage.units))
+def _embedded(passage: Passage) -> bytes:
+    """What the encoder is given for a passage, its document and each unit's words, as a digest:
+    20 bytes where the texts of a large folder's passages, old and new, would hold hundreds of MB."""
+    texts = (passage_document(passage), *(searchable(u.text) for u in passage.units))
+    return hashlib.sha1("\x1f".join(texts).encode("utf-8")).digest()
