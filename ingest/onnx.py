@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,8 @@ BATCH = 4             # texts per run: as fast as 32 here (sorted by length, lit
                       # Runtime's arena keeps the biggest run's memory: a primer rebuild peaks at 313 MB
                       # instead of 1.1 GB
 AGREEMENT = 1e-4      # largest difference from the model's own vectors an export may show
+KEPT_EXPORTS = 3      # exports kept in the cache, the one in use and the ones used last (prune_exports)
+_EXPORT_NAME = re.compile(r"[0-9a-f]{16}")  # export_key's names: nothing else in the cache is touched
 _CHECK_TEXTS = ("x", "How does Kafka keep messages in order within a partition?",
                 "cache " * 400)  # the last is longer than the model reads: truncation must agree
 _CHECK_UNITS = ("Kafka keeps messages in order within a partition.",
@@ -171,11 +174,14 @@ def load_exported_encoder(name: str, cache: Path | None = None) -> Embedder:
     folder = (cache or default_cache()) / export_key(name)
     if (folder / "export.json").is_file():
         try:
-            return OnnxEncoder(name, folder)
+            encoder = OnnxEncoder(name, folder)
+            os.utime(folder)  # used now: pruning keeps the exports used last
+            return encoder
         except Exception as error:  # a damaged export is made again below
             log.warning("ONNX export of %s unusable (%s): exporting again", name, error)
     try:
         export_in_a_child(name, folder)
+        prune_exports(folder)
         return OnnxEncoder(name, folder)
     except Exception as error:  # any model torch.onnx or ONNX Runtime cannot take: served as it is
         log.warning("%s is run by sentence-transformers: no ONNX export (%s)", name, error)
@@ -189,6 +195,20 @@ def export_in_a_child(name: str, folder: Path) -> None:
                           text=True, cwd=Path(__file__).resolve().parents[1], timeout=1800)
     if done.returncode:
         raise RuntimeError((done.stderr.strip().splitlines() or ["the export failed"])[-1])
+
+
+def prune_exports(kept: Path, most: int = KEPT_EXPORTS) -> list[Path]:
+    """Remove all but the most recently used exports beside kept (which stays): each is ~90 MB, and a
+    reinstall of the model's package changes its files' times, so every fresh venv would add one.
+    An export removed while another process serves from it is only read at start; that process
+    keeps working, and the next start exports again. Returns what was removed."""
+    others = [path for path in kept.parent.glob("*") if path != kept and path.is_dir()
+              and _EXPORT_NAME.fullmatch(path.name) and (path / "export.json").is_file()]
+    others.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    removed = others[max(0, most - 1):]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
 
 
 def default_cache() -> Path:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,27 @@ def test_a_first_start_exports_in_a_child_and_neither_ingest_nor_the_app_imports
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "17 OnnxEncoder False []"
     assert (xdg / "ask-my-notes" / "onnx" / exports.export_key(MODEL) / "model.onnx").is_file()
+
+
+def test_a_new_export_prunes_all_but_the_exports_used_last(cache: Path, tmp_path: Path, monkeypatch):
+    """Each export is ~90 MB, and each fresh install of the model's package makes a new one: the cache
+    keeps the new export and the two used last, and never touches what is not an export."""
+    root = tmp_path / "onnx"
+    made = cache / exports.export_key(MODEL)
+    shutil.copytree(made, root / made.name)  # the export in use
+    stale = []
+    for age, name in enumerate(["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "cccccccccccccccc", "dddddddddddddddd"]):
+        old = root / name
+        old.mkdir()
+        (old / "export.json").write_text("{}", encoding="utf-8")
+        os.utime(old, (1_000_000 - age * 1000, 1_000_000 - age * 1000))  # aaaa… used last
+        stale.append(old)
+    (root / "notes-of-mine").mkdir()  # not an export's name
+    assert load_exported_encoder(MODEL, cache=root).dim == 384  # found: nothing pruned
+    assert all(path.exists() for path in stale)
+    made_again = root / exports.export_key(MODEL)
+    shutil.rmtree(made_again)
+    monkeypatch.setattr(exports, "export_in_a_child", lambda name, folder: shutil.copytree(made, folder))
+    assert load_exported_encoder(MODEL, cache=root).dim == 384
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        [made_again.name, "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "notes-of-mine"])
