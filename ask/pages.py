@@ -48,12 +48,14 @@ def note_page_html(doc: str, markdown: str, cited: tuple[int, int] | None, resol
 
 
 def notes_page_html(data: IndexData) -> str:
-    """Every indexed note with its passage count, then the skipped notes and why."""
+    """Every indexed note with its passage count (0 for a note of headings only, or empty: read, but
+    nothing in it to quote), then the skipped notes and why."""
     counts = Counter(p.doc for p in data.passages)
-    rows = "".join(f'<li><a href="{escape(note_url(doc))}">{escape(doc)}</a> · {n} passage{"s" if n != 1 else ""}</li>'
-                   for doc, n in sorted(counts.items()))
+    docs = sorted(set(data.manifest.notes) | set(counts))
+    rows = "".join(f'<li><a href="{escape(note_url(doc))}">{escape(doc)}</a> · {counts[doc]} '
+                   f'passage{"s" if counts[doc] != 1 else ""}</li>' for doc in docs)
     skipped = "".join(f"<li>{escape(doc)}: {escape(why)}</li>" for doc, why in sorted(data.manifest.skipped.items()))
-    body = f"<h2>Indexed ({len(counts)})</h2><ul>{rows}</ul>"
+    body = f"<h2>Indexed ({len(docs)})</h2><ul>{rows}</ul>"
     if skipped:
         body += f"<h2>Skipped ({len(data.manifest.skipped)})</h2><ul>{skipped}</ul>"
     return _page("Your notes", f"<header><h1>Your notes</h1><p>{len(data.passages)} passages · "

@@ -19,6 +19,7 @@ def app(tmp_path_factory):
     notes = copy_notes(root / "notes")
     (notes / "reading").mkdir()
     (notes / "reading" / "list.md").write_text(LINKING_NOTE, encoding="utf-8")
+    (notes / "outline.md").write_text("# Outline\n\n## Part one\n\n## Part two\n", encoding="utf-8")
     with running_app(notes, root / "index") as url:
         yield url, notes
 
@@ -153,6 +154,13 @@ def test_an_answer_offers_the_notes_its_sources_link_to(app):
     assert "reading/list.md" in reply
     related = reply.split('<p class="related">', 1)[1].split("</p>", 1)[0]
     assert '<a class="note-link" href="note?doc=system-design.md"' in related and "gone" not in related
+
+
+def test_the_list_of_notes_shows_a_note_with_nothing_to_quote_too(app):
+    """A note of headings only gives no passage, but it was read: the list says so instead of
+    leaving its writer to wonder whether it was found."""
+    listing = httpx.get(app[0] + "notes", timeout=30).text
+    assert 'outline.md</a> · 0 passages' in listing and "system-design.md</a> · " in listing
 
 
 def test_one_visitor_cannot_keep_the_server_rendering_note_pages(app):
