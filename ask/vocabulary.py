@@ -52,10 +52,10 @@ class Vocabulary:
     def _written_together(self, word: str) -> bool:
         """The word is two words the notes write side by side ("localstorage", "local storage"), plural
         or not; two words each used somewhere are not enough ("useEffect" is not "use" and "effect")."""
-        forms = np.array([hash(form) for form in {word, word.removesuffix("s"), word.removesuffix("es")}],
-                         np.int64)
         if not len(self._joined):
             return False
+        forms = np.array([hash(form) for form in {word, word.removesuffix("s"), word.removesuffix("es")}],
+                         np.int64)
         at = np.minimum(np.searchsorted(self._joined, forms), len(self._joined) - 1)
         return bool(np.any(self._joined[at] == forms))
 

@@ -25,8 +25,7 @@ LOGSEQ_MACRO = re.compile(_LOGSEQ_MACRO)
 _EMBED_URL = re.compile(r"""\{%\s*embed\s+url\s*=\s*["']([^"'\s]{1,2000})["']""")
 CALLOUT = re.compile(r"^([ \t]*>[ \t]*)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]?", re.MULTILINE)
 BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9-]{1,64}[ \t]*$", re.MULTILINE)  # Obsidian's '... ^quote-1'
-SHORTCODE_LINE = re.compile(r"\A(?:[ \t]*(?:\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\}|"
-                            + _LOGSEQ_MACRO + r")[ \t]*\n?)+\Z")
+SHORTCODE_LINE = re.compile(rf"\A(?:[ \t]*(?:{SHORTCODE.pattern}|{_LOGSEQ_MACRO})[ \t]*\n?)+\Z")
 # Logseq: a block's reference to another by id, and the properties it keeps on itself (not words)
 BLOCK_REF = re.compile(r"\(\([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\)\)")
 SYSTEM_PROPERTY = re.compile(r"(?<!\S)(?:id|collapsed|heading|background-color)::[ \t]*\S*")
