@@ -27,6 +27,7 @@ class Quote:
     source: int  # 1-based number of the cited passage in Answer.sources
     line: int
     kind: str = "text"
+    matched: bool = True  # chosen for matching the question; False: the rest of a short passage quoted whole
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class Answer:
         """Deduplicated links of the cited passages (none when abstaining)."""
         cited = self.sources if not self.abstained else ()
         return unique_links(link for hit in cited for link in hit.passage.links)
+
+    @property
+    def matching(self) -> tuple[str, ...]:
+        """The quotes chosen for matching the question, without the rest of a passage quoted whole: a
+        number or a name in code counts as an answer only in these (ask.abstain)."""
+        return tuple(q.text for q in self.quotes if q.matched)
 
     @property
     def related(self) -> tuple[str, ...]:
@@ -114,10 +121,15 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     candidates.sort(key=lambda c: -c[0])
     chosen = _once_each([c for c in candidates if c[0] >= best * tuning.quote_margin])[:tuning.max_quotes]
     chosen += _what_quotes_promise(chosen, hits)
+    matched = {(rank, e.unit.line, e.unit.text) for _, rank, e in chosen}
+    if len(hits[0].passage.text) <= tuning.whole_passage_chars:  # a short best passage is read whole
+        chosen += [(best, 0, e) for e in hits[0].evidence if (0, e.unit.line, e.unit.text) not in matched
+                   and (wants_links or not is_context(e.unit.text))]
     chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
     number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
-    quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind) for _, rank, e in chosen)
+    quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind,
+                         matched=(rank, e.unit.line, e.unit.text) in matched) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
 

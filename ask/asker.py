@@ -125,7 +125,7 @@ class Asker:
             vector = self.encoder.encode_query(embedded)
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
-        coverage = assess(word_text, hits, [q.text for q in answer.quotes], retriever.vocabulary, self.tuning)
+        coverage = assess(word_text, hits, answer.matching, retriever.vocabulary, self.tuning)
         answer = answer.judged(coverage, bar, self.tuning.weak_band)
         searched = search_text if search_text != question else ""
         return replace(answer, question=question, notice=notice, searched=searched, suggestion=suggestion,

@@ -21,6 +21,7 @@ from ingest import Link, for_display, is_web_url, new_parser, note_path, searcha
 from .answer import Answer
 from .retrieve import Hit
 
+_MATCHED = ' class="matched" title="matches your question"'
 MAX_QUOTE_CHARS = 1_200     # a quote longer than this is cut, with an ellipsis
 MAX_SOURCE_CHARS = 4_000    # the most of a passage a source card shows
 NEAREST_SHOWN = 3           # nearest sections listed when the notes don't cover a question
@@ -85,9 +86,11 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
         return _wrapped("answer abstained", parts)
     if answer.weak:
         parts.append(f'<p class="weak"><strong>Weak match:</strong> {escape(weak_note(answer))}</p>')
+    marked = not all(q.matched for q in answer.quotes)  # a passage quoted whole: show which lines matched
     parts.append('<ul class="quotes">' + "".join(
-        f'<li>{_quote_html(q.text, q.kind, resolve)} <a class="cite" href="#source-{q.source}" '
-        f'aria-label="source {q.source}">[{q.source}]</a></li>' for q in answer.quotes) + "</ul>")
+        f'<li{_MATCHED if marked and q.matched else ""}>{_quote_html(q.text, q.kind, resolve)} <a class="cite" '
+        f'href="#source-{q.source}" aria-label="source {q.source}">[{q.source}]</a></li>' for q in answer.quotes)
+        + "</ul>")
     parts.append('<p class="sources-line"><strong>Sources</strong> ' + " · ".join(
         f'<a href="#source-{i}">[{i}] {escape(where(hit))}</a>' for i, hit in enumerate(answer.sources, 1)) + "</p>")
     if answer.links:

@@ -16,6 +16,7 @@ PROSE = [  # (text, cosine with the question): a note that restates the problem 
     ("I only realised the name was wrong after a week of commits.", 0.54),
 ]
 COMMAND = ("$ git branch -m old-name new-name", 0.30)
+PICKED = Tuning().with_(whole_passage_chars=0)  # quotes picked by how well they match, no passage quoted whole
 
 
 def _hit(lines: list[tuple[str, float]]) -> Hit:
@@ -52,15 +53,15 @@ def test_a_line_is_written_as_code_when_it_holds_something_to_type(text, kind, c
 def test_a_how_to_answer_quotes_the_command_not_only_the_problem_restated():
     hits = [_hit(PROSE + [COMMAND])]
     how = "how do I rename a branch without losing its commits?"
-    assert COMMAND[0] in compose_answer(how, hits, Tuning().with_(code_bonus=0.25)).text
-    assert COMMAND[0] not in compose_answer(how, hits, Tuning().with_(code_bonus=0.0)).text  # five prose lines won
+    assert COMMAND[0] in compose_answer(how, hits, PICKED.with_(code_bonus=0.25)).text
+    assert COMMAND[0] not in compose_answer(how, hits, PICKED.with_(code_bonus=0.0)).text  # five prose lines won
     why = "why should a branch name describe the work?"  # not a how-to: the command earns no bonus
-    assert COMMAND[0] not in compose_answer(why, hits, Tuning().with_(code_bonus=0.25)).text
+    assert COMMAND[0] not in compose_answer(why, hits, PICKED.with_(code_bonus=0.25)).text
 
 
 def test_the_bonus_does_not_raise_the_bar_other_quotes_must_clear():
     hits = [_hit(PROSE + [("$ git branch -m old-name new-name", 0.62)])]
-    answer = compose_answer("how do I rename a branch?", hits, Tuning().with_(code_bonus=0.5))
+    answer = compose_answer("how do I rename a branch?", hits, PICKED.with_(code_bonus=0.5))
     assert len(answer.quotes) == Tuning().max_quotes  # the prose still clears 65% of the best cosine
 
 
@@ -79,16 +80,16 @@ def test_a_label_bullet_is_quoted_with_the_items_nested_under_it():
                    "    - Keep one collection per access pattern\n"
                    "- Postgres\n"
                    "    - Use a foreign key", {"Mongo DB": 0.9})
-    quoted = [q.text for q in compose_answer("mongo", [hit]).quotes]
+    quoted = [q.text for q in compose_answer("mongo", [hit], PICKED).quotes]
     assert quoted == ["Mongo DB", "Duplicate the author into each post", "Keep one collection per access pattern"]
 
 
 def test_a_bullet_that_says_something_or_has_no_items_is_quoted_alone():
     sentence = "Mongo DB duplicates data on purpose."
     said_it = _bullets(f"- {sentence}\n    - an aside", {sentence: 0.9})
-    assert [q.text for q in compose_answer("mongo", [said_it]).quotes] == [sentence]
+    assert [q.text for q in compose_answer("mongo", [said_it], PICKED).quotes] == [sentence]
     flat = _bullets("- Mongo DB\n- Postgres\n- Redis", {"Mongo DB": 0.9})
-    assert [q.text for q in compose_answer("mongo", [flat]).quotes] == ["Mongo DB"]
+    assert [q.text for q in compose_answer("mongo", [flat], PICKED).quotes] == ["Mongo DB"]
 
 
 @pytest.mark.parametrize("line, context", [
@@ -103,3 +104,35 @@ def test_a_bullet_that_says_something_or_has_no_items_is_quoted_alone():
 ])
 def test_links_alone_pointers_and_labels_are_context_not_answers(line, context):
     assert is_context(line) is context
+
+
+def _second(lines: list[tuple[str, float]]) -> Hit:
+    """A second-ranked passage of another note, scored below _hit's."""
+    hit = _hit(lines)
+    passage = Passage("q", "other.md", ("Other",), hit.passage.lines, hit.passage.text, units=hit.passage.units)
+    return Hit(passage, 1, 0.6, 0.5, 0.55, 0.4, 0.4, hit.evidence)
+
+
+def test_a_short_best_passage_is_quoted_whole_in_note_order():
+    aside = ("Renaming is a local change until it is pushed.", 0.05)
+    lines = PROSE[:2] + [("Reference: https://git-scm.com/docs/git-branch", 0.1), aside, COMMAND]
+    other = [("Branches are cheap in git.", 0.56), ("Tags are not branches.", 0.05)]
+    answer = compose_answer("why should a branch name describe the work?", [_hit(lines), _second(other)])
+    first = [q for q in answer.quotes if q.source == 1]
+    assert [q.text for q in first] == [PROSE[0][0], PROSE[1][0], aside[0], COMMAND[0]]  # the attribution is context
+    assert not next(q for q in first if q.text == aside[0]).matched  # there to be read, not what matched
+    assert [q.text for q in answer.quotes if q.source == 2] == ["Branches are cheap in git."]  # picked lines only
+    assert aside[0] not in answer.matching and PROSE[0][0] in answer.matching
+
+
+def test_a_best_passage_longer_than_the_limit_gives_its_best_lines_only():
+    hits = [_hit(PROSE + [COMMAND])]
+    answer = compose_answer("why should a branch name describe the work?", hits,
+                            Tuning().with_(whole_passage_chars=len(hits[0].passage.text) - 1))
+    assert COMMAND[0] not in answer.text and len(answer.quotes) == Tuning().max_quotes
+
+
+def test_a_short_passage_quoted_whole_keeps_its_links_when_links_are_asked_for():
+    lines = PROSE + [("Reference: https://git-scm.com/docs/git-branch", 0.1)]
+    answer = compose_answer("which docs did I link about branch names?", [_hit(lines)])
+    assert "Reference: https://git-scm.com/docs/git-branch" in answer.text

@@ -1,6 +1,8 @@
 """Rendering: note Markdown becomes HTML in which nothing from the note runs; answers cite their cards."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ask.answer import Answer, Quote
@@ -68,6 +70,15 @@ def test_answer_has_quotes_citations_sources_and_referenced_docs():
     assert '<a href="#source-1">[1] n.md › H &lt;b&gt;, lines 1–2</a>' in html
     assert ('<a href="https://kafka.apache.org/documentation/" target="_blank" rel="noopener noreferrer nofollow">'
             'Documentation — kafka.apache.org</a>') in html
+
+
+def test_lines_that_match_are_marked_when_a_passage_is_quoted_whole():
+    answer = _answer("Kafka is fast.")
+    assert "matched" not in answer_html(answer)  # every line matched: nothing to tell apart
+    whole = replace(answer, quotes=(Quote("Kafka is fast.", 1, 1), Quote("It writes to disk.", 1, 2, matched=False)))
+    html = answer_html(whole)
+    assert '<li class="matched" title="matches your question">Kafka is fast.' in html
+    assert "<li>It writes to disk." in html
 
 
 def test_source_cards_carry_the_ids_citations_point_to():
