@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urlencode
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference as normalize_reference
 
-from ingest import Link, for_display, is_web_url, new_parser, note_path, searchable
+from ingest import REFERENCE_LINK, Link, for_display, is_web_url, new_parser, note_path, searchable
 
 from .answer import Answer
 from .retrieve import Hit
@@ -48,14 +49,28 @@ def note_url(doc: str, lines: tuple[int, int] | None = None) -> str:
     return "note?" + urlencode(query, quote_via=quote) + ("#cited" if lines else "")
 
 
-def note_html(markdown: str, resolve: Resolve | None = None) -> str:
-    """A note's Markdown rendered: emphasis, lists, code, tables; nothing from it runs."""
-    return without_blank_lines(markdown_renderer().render(for_display(markdown), {"resolve": resolve}))
+def note_html(markdown: str, resolve: Resolve | None = None, links: Sequence[Link] = ()) -> str:
+    """A note's Markdown rendered: emphasis, lists, code, tables; nothing from it runs. links: the
+    passage's own, which give a [text][label] link cut off from its definition its address again."""
+    markdown, env = _with_references(for_display(markdown), links, resolve)
+    return without_blank_lines(markdown_renderer().render(markdown, env))
 
 
-def inline_html(markdown: str, resolve: Resolve | None = None) -> str:
+def inline_html(markdown: str, resolve: Resolve | None = None, links: Sequence[Link] = ()) -> str:
     """One sentence, bullet or row of a note, rendered inline."""
-    return without_blank_lines(markdown_renderer().renderInline(for_display(markdown), {"resolve": resolve}))
+    markdown, env = _with_references(for_display(markdown), links, resolve)
+    return without_blank_lines(markdown_renderer().renderInline(markdown, env))
+
+
+def _with_references(markdown: str, links: Sequence[Link], resolve: Resolve | None) -> tuple[str, dict]:
+    """A passage or a quote is cut from its note, and its "[label]: url" definitions stay behind. The
+    web links markdown-it read from the whole note at ingest keep their text, so [text][label] is
+    linked again to the address of the link of that text, as [text][]; any other stays as written."""
+    references = {normalize_reference(link.text): {"href": link.url, "title": ""} for link in links if link.text}
+    if references:
+        markdown = REFERENCE_LINK.sub(
+            lambda m: f"[{m[1]}][]" if normalize_reference(m[1]) in references else m[0], markdown)
+    return markdown, {"resolve": resolve, "references": references}
 
 
 def link_html(link: Link) -> str:
@@ -88,7 +103,8 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
         parts.append(f'<p class="weak"><strong>Weak match:</strong> {escape(weak_note(answer))}</p>')
     marked = not all(q.matched for q in answer.quotes)  # a passage quoted whole: show which lines matched
     parts.append('<ul class="quotes">' + "".join(
-        f'<li{_MATCHED if marked and q.matched else ""}>{_quote_html(q.text, q.kind, resolve)} <a class="cite" '
+        f'<li{_MATCHED if marked and q.matched else ""}>'
+        f'{_quote_html(q.text, q.kind, resolve, answer.sources[q.source - 1].passage.links)} <a class="cite" '
         f'href="#source-{q.source}" aria-label="source {q.source}">[{q.source}]</a></li>' for q in answer.quotes)
         + "</ul>")
     parts.append('<p class="sources-line"><strong>Sources</strong> ' + " · ".join(
@@ -129,7 +145,7 @@ def sources_html(answer: Answer | None, resolve: Resolve | None = None) -> str:
         p = hit.passage
         cards.append(f'<section class="source" id="source-{i}" tabindex="-1">'
                      f'<h3>[{i}] {escape(where(hit))}</h3>'
-                     f'<div class="passage">{note_html(text, resolve)}</div>'
+                     f'<div class="passage">{note_html(text, resolve, p.links)}</div>'
                      f'<p class="open"><a href="{escape(note_url(p.doc, p.lines))}" target="_blank">'
                      f'Open {escape(p.doc)} at line {p.lines[0]}</a></p></section>')
     return "".join(cards)
@@ -168,12 +184,12 @@ def weak_note(answer: Answer) -> str:
     return f"{never}These are the closest lines in your notes; they may not answer the question."
 
 
-def _quote_html(text: str, kind: str = "text", resolve: Resolve | None = None) -> str:
+def _quote_html(text: str, kind: str = "text", resolve: Resolve | None = None, links: Sequence[Link] = ()) -> str:
     if len(text) > MAX_QUOTE_CHARS:
         text = text[:MAX_QUOTE_CHARS] + " …"
     if kind == "code":
         return f"<pre><code>{escape(text).replace(chr(10), '&#10;')}</code></pre>"
-    return inline_html(text, resolve)
+    return inline_html(text, resolve, links)
 
 
 def _wrapped(css_class: str, parts: list[str]) -> str:

@@ -3,7 +3,7 @@ from .build import Changes, IngestBusy, IngestReport, counted, diff_notes, inges
 from .config import DEFAULT_MODEL, Config
 from .dialect import for_display, note_targets, resolve_note, searchable
 from .encoder import Embedder, Encoder, EncoderError, load_encoder
-from .links import Link, is_web_url, note_links, note_path, unique_links
+from .links import REFERENCE_LINK, Link, is_web_url, note_links, note_path, unique_links
 from .markdown import Unit, list_item_depth, new_parser, parse_note
 from .notes import NoNotes, NoteHashes, NoteSet, read_note, read_notes
 from .onnx import OnnxEncoder, load_exported_encoder
@@ -26,5 +26,5 @@ __all__ = [
     "NoteHashes", "NoteSet", "OnnxEncoder", "Passage", "Unit", "counted", "diff_notes", "embedding_scheme",
     "for_display", "ingest", "is_web_url", "list_item_depth", "load_encoder", "load_exported_encoder", "new_parser",
     "note_links", "note_path", "note_targets", "parse_note", "passage_document", "read_index", "read_manifest",
-    "read_note", "read_notes", "resolve_note", "searchable", "split_note", "unique_links",
+    "REFERENCE_LINK", "read_note", "read_notes", "resolve_note", "searchable", "split_note", "unique_links",
 ]

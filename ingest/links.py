@@ -3,8 +3,12 @@ other notes it links to with plain Markdown links ([text](../other.md))."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
+
+from markdown_it.common.utils import normalizeReference as normalize_reference
 
 # Linear over any note: a scan that starts at one '<' stops at the next.
 _HTML_HREF = re.compile(r"""<a\s[^<>]*?href\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
@@ -12,6 +16,7 @@ _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|md)$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[-_+]+")
 _NOTE_FILE = re.compile(r"\.(?:md|markdown|mdx)$", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\(<?([^()<>\s]{1,2000})>?(?:\s+\"[^\"\n]{0,300}\")?\)")  # [text](target "title")
+REFERENCE_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\[([^\[\]\n]{0,300})\]")  # [text][label], [label][]
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,12 @@ def note_path(href: str) -> str | None:
     return "/".join(parts) or None
 
 
-def note_links(text: str) -> list[str]:
-    """The notes a piece of Markdown links to with plain links, as note_path reads them."""
-    return list(dict.fromkeys(path for href in _LINK_TARGET.findall(text) if (path := note_path(href))))
+def note_links(text: str, references: Mapping[str, str] = MappingProxyType({})) -> list[str]:
+    """The notes a piece of Markdown links to with plain links, as note_path reads them: inline
+    ([text](other.md)) or by reference ([text][label] and [label][], with references the note's
+    "[label]: other.md" definitions, as markdown-it normalises their labels)."""
+    hrefs = _LINK_TARGET.findall(text)
+    if references:
+        hrefs += [references.get(normalize_reference(label or name), "")
+                  for name, label in REFERENCE_LINK.findall(text)]
+    return list(dict.fromkeys(path for href in hrefs if (path := note_path(href))))

@@ -65,6 +65,7 @@ class ParsedNote:
     meta: NoteMeta              # from the front matter
     first_heading: str          # the text of the note's first level-1 heading, or ""
     sections: list[Section]
+    references: dict[str, str] = field(default_factory=dict)  # [label]: target definitions, by normalised label
 
 
 @dataclass
@@ -99,7 +100,8 @@ def parse_note(text: str) -> ParsedNote:
     meta, header_lines = toml_front_matter(lines)  # YAML front matter is a token of the parse below
     if not header_lines:
         meta, header_lines = property_front_matter(lines)
-    tokens = _parser().parse("\n" * header_lines + "\n".join(lines[header_lines:]))
+    env: dict = {}
+    tokens = _parser().parse("\n" * header_lines + "\n".join(lines[header_lines:]), env)
     sections = [Section((), 1, len(lines))]
     stack: list[tuple[int, str]] = []
     first_heading = ""
@@ -130,7 +132,8 @@ def parse_note(text: str) -> ParsedNote:
         for block in section.blocks:
             section.links.extend(block.links)
         section.links = list(unique_links(section.links))
-    return ParsedNote(meta, first_heading, [s for s in sections if s.blocks or s.heading])
+    references = {label: str(ref.get("href", "")) for label, ref in env.get("references", {}).items()}
+    return ParsedNote(meta, first_heading, [s for s in sections if s.blocks or s.heading], references)
 
 
 def _closing_index(tokens: list, i: int) -> int:

@@ -29,6 +29,15 @@ Try [click](javascript:window.__pwned=1) for the evil payload marker, then read 
 
 The svg rect with an href of javascript pwned, of width 9 and height 9, is a heading made example question.
 """
+REFERENCE_NOTE = """# Reference style
+
+## Clock marker
+- The clock marker line links by reference: read the [time paper][lamport] and the [study notes][study].
+- Bake the bread at two hundred degrees for forty minutes.
+
+[lamport]: https://lamport.azurewebsites.net/pubs/time-clocks.pdf
+[study]: system-design.md
+"""
 SVG_PAYLOAD = '<svg><a href="javascript:__pwned=1"><rect width=9 height=9>'
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,6 +49,7 @@ def app_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-app")
     notes = copy_notes(root / "notes")
     (notes / "evil.md").write_text(EVIL_NOTE, encoding="utf-8")
+    (notes / "reference.md").write_text(REFERENCE_NOTE, encoding="utf-8")
     with running_app(notes, root / "index") as url:
         yield url
 
@@ -154,6 +164,23 @@ def test_a_related_note_named_by_a_plain_link_opens_from_the_answer(page):
     expect(note.locator("h1").first).to_have_text("system-design.md", timeout=TIMEOUT_MS)
     expect(note.locator("body")).to_contain_text("Consumer group")
     _nothing_ran(page)
+
+
+def test_links_written_by_reference_stay_live_in_quotes_and_sources(page):
+    ask(page, "clock marker line")
+    quote = page.locator("#conversation .answer ul.quotes a[href='https://lamport.azurewebsites.net/pubs/time-clocks.pdf']")
+    expect(quote).to_have_text("time paper", timeout=TIMEOUT_MS)
+    expect(page.locator("#sources a[href='https://lamport.azurewebsites.net/pubs/time-clocks.pdf']")).to_have_count(1)
+    expect(page.locator("#conversation .answer .related a.note-link", has_text="system-design")).to_be_visible()
+    _nothing_ran(page)
+
+
+def test_a_short_passage_is_quoted_whole_with_the_lines_that_match_marked(page):
+    ask(page, "clock marker line")
+    quotes = page.locator("#conversation .answer ul.quotes")
+    expect(quotes.locator("li.matched")).to_contain_text("clock marker line", timeout=TIMEOUT_MS)
+    expect(quotes.locator("li:not(.matched)")).to_contain_text("Bake the bread")  # there to be read
+    assert quotes.locator("li.matched").evaluate("li => getComputedStyle(li).borderLeftStyle") == "solid"
 
 
 def test_a_question_the_notes_do_not_answer_says_so_and_why(page, tmp_path):

@@ -196,3 +196,12 @@ def test_a_relative_link_to_a_markdown_file_names_a_note_and_nothing_else_does(h
 def test_a_note_without_a_title_is_named_by_its_file_without_export_ids(doc, title):
     [passage] = split_note(doc, "Body.\n")
     assert passage.heading == (title,)
+
+
+def test_a_note_linked_by_reference_is_a_related_note():
+    note = ("# Clocks\nSee [the paper][lamport], [Raft][raft notes], [Paxos][] and m[i][j].\n\n"
+            "[lamport]: https://lamport.azurewebsites.net/pubs/time-clocks.pdf\n[Raft Notes]: ../consensus/raft.md\n"
+            "[paxos]: paxos.md#basic\n")
+    [passage] = split_note("clocks.md", note)
+    assert passage.related == ("consensus/raft.md", "paxos.md")  # labels match as markdown-it matches them
+    assert [link.url for link in passage.links] == ["https://lamport.azurewebsites.net/pubs/time-clocks.pdf"]

@@ -81,6 +81,16 @@ def test_lines_that_match_are_marked_when_a_passage_is_quoted_whole():
     assert "<li>It writes to disk." in html
 
 
+def test_a_link_written_by_reference_is_live_again_in_a_quote_and_a_card():
+    paper = Link("https://lamport.azurewebsites.net/pubs/time-clocks.pdf", "time paper")
+    answer = _answer("Read the [time paper][lamport], then m[i][j].", [paper])
+    live = ('<a href="https://lamport.azurewebsites.net/pubs/time-clocks.pdf" target="_blank" '
+            'rel="noopener noreferrer nofollow">time paper</a>, then m[i][j].')
+    assert live in answer_html(answer) and live in sources_html(answer)  # an index is no reference
+    unknown = _answer("Read the [other paper][other].", [paper])  # no link of that text: left as written
+    assert "Read the [other paper][other]." in answer_html(unknown)
+
+
 def test_source_cards_carry_the_ids_citations_point_to():
     html = sources_html(_answer("<b>bold</b> text"))
     assert html.startswith('<section class="source" id="source-1" tabindex="-1"><h3>[1] n.md › H &lt;b&gt;')
