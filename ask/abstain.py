@@ -61,6 +61,16 @@ def probe_vectors(encoder) -> np.ndarray:
     return encoder.encode(list(PROBES))
 
 
+def probe_bar(scores: Sequence[float], tuning: Tuning = Tuning()) -> float:
+    """The bar from how the probe questions score against an index. A probe the notes answer (a
+    notes folder about cooking or travel answers some) scores as real answers do, and is not an
+    unrelated question: left out, or a folder of everyday notes would refuse its own topics."""
+    unrelated = np.array([s for s in scores if s < tuning.probe_answered], np.float32)
+    if not unrelated.size:
+        return tuning.probe_answered + tuning.probe_margin
+    return float(np.quantile(unrelated, tuning.probe_quantile)) + tuning.probe_margin
+
+
 def answerability(hits: Sequence, tuning: Tuning = Tuning()) -> float:
     """How plausibly the best passages answer: the closest sentence's cosine, plus word coverage."""
     if not hits:

@@ -25,7 +25,7 @@ from ingest import (
     read_index,
 )
 
-from .abstain import PROBES, answerability, assess, probe_vectors
+from .abstain import PROBES, answerability, assess, probe_bar, probe_vectors
 from .answer import Answer, compose_answer
 from .followup import standalone_question
 from .retrieve import Retriever
@@ -156,7 +156,7 @@ class Asker:
             return t.min_answerability
         scores = [answerability(retriever.search(q, v, t.answer_passages), t)
                   for q, v in zip(PROBES, probe_vectors(self.encoder))]
-        return float(np.quantile(np.array(scores or [0.0], np.float32), t.probe_quantile)) + t.probe_margin
+        return probe_bar(scores, t)
 
     def status(self, max_age: float = 2.0) -> str:
         """One line: notes, passages, model, when built, and what changed in the notes since.

@@ -31,6 +31,7 @@ class Tuning:
                                        # + coverage_bonus x share of the question's words held
     probe_quantile: float = 0.75       # "probes": the bar is this quantile of their answerability...
     probe_margin: float = 0.0          # ... plus this
+    probe_answered: float = 0.7        # a probe scoring this high is answered by the notes, not unrelated (a rule)
     coverage_bonus: float = 0.3
     unknown_term_penalty: float = 0.4  # a name or rare word the notes never use takes this off
     rare_zipf: float = 1.5             # "rare": less common in English than this (wordfreq's Zipf scale)

@@ -4,7 +4,16 @@ from __future__ import annotations
 import pytest
 
 from ask import Asker, Coverage
-from ask.abstain import asks_for_code, asks_for_quantity, names, names_code, rare_words, states_quantity, unknown_terms
+from ask.abstain import (
+    asks_for_code,
+    asks_for_quantity,
+    names,
+    names_code,
+    probe_bar,
+    rare_words,
+    states_quantity,
+    unknown_terms,
+)
 from ask.render import answer_html
 from ask.tuning import Tuning
 from ask.vocabulary import Vocabulary
@@ -174,3 +183,99 @@ def test_questions_asking_for_a_name_in_code_are_told_apart(question, wants):
 ])
 def test_code_is_backticks_flags_commands_and_identifiers_in_the_words(text, names):
     assert names_code(text) is names
+
+
+def test_probes_the_notes_answer_do_not_raise_the_bar():
+    unrelated, answered = [0.1 + 0.01 * i for i in range(30)], [0.9] * 20  # 20 probes are the notes' own topics
+    assert probe_bar(unrelated + answered) == pytest.approx(probe_bar(unrelated))
+    assert probe_bar(unrelated + answered) < 0.4
+    assert probe_bar(answered) == Tuning().probe_answered  # notes that answer every probe: the bar is an answer's
+
+
+EVERYDAY_NOTES = {  # the topics of ask/probes.txt: a folder of everyday notes answers many of its probes
+    'cooking.md': (
+        '# Cooking\n'
+        '\n'
+        '## Eggs\n'
+        '- Soft boiled: 6 min from boiling, then ice bath\n'
+        '- Hard boiled: 10 min\n'
+        '- Older eggs peel easier\n'
+        '\n'
+        '## Pancakes\n'
+        '- 1 cup flour, 1 egg, 1 cup milk, pinch of salt, 1 tbsp sugar\n'
+        '- No buttermilk? Milk + 1 tbsp lemon juice, wait 5 min\n'
+        '- Let batter rest 10 min, medium heat, flip when bubbles pop\n'
+        '\n'
+        '## Salmon\n'
+        "- Skin side down, don't move it for 4 min\n"
+        '- Pinot noir or a dry rosé works with it\n'
+    ),
+    'fitness.md': (
+        '# Fitness\n'
+        '\n'
+        '## Running\n'
+        '- Never run on a sprain: RICE for 48 h, then walk\n'
+        '- Marathon = 26.2 miles; plan 16 weeks of training\n'
+        '\n'
+        '## Stretching\n'
+        '- Hamstrings: hinge at the hips, straight back, hold 30 s, no bouncing\n'
+        '\n'
+        '## Sleep\n'
+        '- Teens need 8-10 h; I feel best at 7.5 h\n'
+    ),
+    'garden.md': (
+        '# Garden\n'
+        '\n'
+        '## Herbs\n'
+        '- Basil hates cold and drafts: keep it away from the window at night\n'
+        '- Pinch off flower buds so it keeps making leaves\n'
+        '- Water at the base, not on the leaves\n'
+        '\n'
+        '## Tomatoes\n'
+        '- Plant out after last frost, soil above 10°C (mid May here)\n'
+        '- Bury the stem deep, it grows roots along it\n'
+        '- Stake early\n'
+        '\n'
+        '## Succulents\n'
+        '- Cactus: water once a month in winter, every 1-2 weeks in summer\n'
+    ),
+    'money.md': (
+        '# Money\n'
+        '\n'
+        '## Emergency fund\n'
+        '- Target: 3-6 months of expenses in an instant-access account\n'
+        '- Automate a transfer on payday\n'
+        '\n'
+        '## Mortgage\n'
+        '- Overpaying beats savings only if the mortgage rate is above the after-tax savings rate\n'
+        '- Keep the emergency fund first\n'
+        '\n'
+        '## Compound interest\n'
+        '- Interest on interest: monthly compounding beats annual at the same nominal rate\n'
+    ),
+    'travel.md': (
+        '# Travel\n'
+        '\n'
+        '## Japan 2025\n'
+        '- No visa needed for stays up to 90 days (EU passport)\n'
+        '- Get a Suica card at the airport for trains and konbini\n'
+        '- JR pass no longer worth it for our route\n'
+        '\n'
+        '## Iceland packing list\n'
+        '- Wool base layers, waterproof shell, microspikes for icy paths\n'
+        '- Daylight only ~5 h in December\n'
+        '\n'
+        '## Lisbon\n'
+        '- Best in May or late September: warm, fewer crowds\n'
+        '- Tram 28 is packed; walk instead\n'
+    ),
+}
+
+
+def test_a_folder_of_everyday_notes_answers_its_own_topics(encoder, tmp_path):
+    notes = write_notes(tmp_path / "notes", EVERYDAY_NOTES)
+    asker, _ = Asker.open(Config(notes_dir=notes, index_dir=tmp_path / "index"), encoder)
+    for question in ("when can the tomatoes go outside?", "do I need a visa for Japan?",
+                     "when is the best time to go to Lisbon?", "what wine did I note for salmon?"):
+        assert not asker.ask(question).abstained, question
+    assert asker.ask("How do I rebase a git branch onto main?").abstained
