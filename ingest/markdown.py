@@ -26,7 +26,7 @@ from .links import Link, is_web_url, links_in, links_in_html, unique_links
 
 # Every pattern here runs over note text, so each is linear: no two quantifiers may compete for
 # the same characters, and a scan from one start stops where the next start could begin.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_`]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_`]?[A-Z0-9])|(?<=[。！？])\s*(?=\S)")  # 。！？: CJK ends
 _TAG = re.compile(r"<[^<>]+>")
 _IMG = re.compile(r"<img\b", re.IGNORECASE)
 FIGURE_CAPTION_WORDS = 12  # an HTML block with an image and no more words than this is a figure

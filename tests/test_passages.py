@@ -139,6 +139,12 @@ def test_units_are_sentences_and_bullets():
         "First sentence.", "Second one?", "bullet a", "bullet b"]
 
 
+def test_sentences_end_at_chinese_and_japanese_full_stops_too():
+    note = "# 缓存\n写穿透缓存同时更新缓存和数据库。缺点是写入延迟更高！为什么？\n"  # no space follows 。！？
+    assert [u.text for u in split_note("n.md", note)[0].units] == [
+        "写穿透缓存同时更新缓存和数据库。", "缺点是写入延迟更高！", "为什么？"]
+
+
 def test_passage_ids_depend_on_content_not_position_in_file():
     a = split_note("n.md", "# A\nalpha\n\n## B\nbeta\n\n## C\ngamma\n")
     b = split_note("n.md", "# A\nalpha\n\n## New\nnew text\n\n## B\nbeta\n\n## C\ngamma\n")
