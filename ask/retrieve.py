@@ -38,6 +38,7 @@ class Hit:
                                          # may quote (Tuning.answer_passages), empty for the others
 
 
+COPIES_LOOKED_AT = 4  # x k passages ranked to find k of different text, where the notes repeat themselves
 EXACT_UP_TO = 20_000  # passages: every one is scored; beyond, only the dense and the lexical candidates
 CANDIDATES = 400      # of each kind, beyond EXACT_UP_TO
 
@@ -59,6 +60,10 @@ class Retriever:
                                      for lowered, p in zip(document_words, data.passages)])
         self.vocabulary = Vocabulary.of_words(document_words)
         self._unit_terms: dict[int, frozenset[str]] = {}  # a unit's terms, made when first a hit shows it
+        first_of: dict[str, int] = {}  # passages of the same words (a docs folder repeats an option's text)
+        self.copy_of = np.array([first_of.setdefault(" ".join(p.text.split()), i)
+                                 for i, p in enumerate(data.passages)], np.int64)
+        self.has_copies = bool(np.any(self.copy_of != np.arange(len(data.passages))))
 
     @cached_property
     def unit_lexical(self) -> LexicalIndex:
@@ -98,8 +103,7 @@ class Retriever:
             np.maximum.at(best_sentence, self.unit_owner, self.unit_lexical.scores(wanted, "coverage"))
             fused += t.sentence_words_weight * best_sentence
         fused = fused + self._context(np.where(np.isfinite(fused), fused, 0.0))
-        top = np.argpartition(-fused, min(k, n) - 1)[:k] if n > k else np.arange(n)
-        order = top[np.lexsort((top, -fused[top]))]  # best first; a tie goes to the passage earlier in the index
+        order = self._best(fused, k)
         wanted_set = set(wanted)
         coverage = lexical if t.lexical == "coverage" else self.lexical.scores(wanted, "coverage")
         quotable = t.answer_passages  # only these hits' sentences can be quoted: the rest carry none
@@ -107,6 +111,19 @@ class Retriever:
                     float(lexical[i]), float(coverage[i]),
                     self._evidence(int(i), unit_similarity, wanted_set) if rank < quotable else ())
                 for rank, i in enumerate(order)]
+
+    def _best(self, fused: np.ndarray, k: int) -> np.ndarray:
+        """The rows of the k best passages, best first (a tie goes to the passage earlier in the index),
+        one of each text: a passage in the words of a better one (a docs folder describes an option
+        the same way on every command's page) gives the reader nothing new, and takes a place."""
+        n = len(fused)
+        wide = min(n, k * COPIES_LOOKED_AT) if self.has_copies else k
+        top = np.argpartition(-fused, wide - 1)[:wide] if n > wide else np.arange(n)
+        order = top[np.lexsort((top, -fused[top]))]
+        if self.has_copies:
+            _, first = np.unique(self.copy_of[order], return_index=True)  # the best-ranked of each text
+            order = order[np.sort(first)]
+        return order[:k]
 
     def _similarities(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, ...]:
         """Cosines of the question with each passage (-inf where not a candidate), with each unit, and with

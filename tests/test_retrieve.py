@@ -124,3 +124,23 @@ def test_bm25_and_coverage_agree_with_their_formulas():
 ])
 def test_the_words_about_the_notes_themselves_are_left_out_of_the_embedded_question(question, expected):
     assert topic(question) == expected
+
+
+def test_a_passage_in_the_words_of_a_better_one_is_shown_once(tmp_path, fake_encoder):
+    option = "### dry-run\n\n* Default: false\n\nKafka consumers read offsets without committing them.\n"
+    notes = {f"command-{i}.md": f"# Command {i}\n\nCommand {i} does its own thing.\n\n## Options\n\n{option}"
+             for i in range(6)}  # a docs folder describes one option the same way on every command's page
+    notes["offsets.md"] = "# Offsets\n\nKafka consumers read offsets and commit them to the broker.\n"
+    config = Config(notes_dir=write_notes(tmp_path / "notes", notes), index_dir=tmp_path / "index")
+    data = ingest(config, fake_encoder).data
+    vector = fake_encoder.encode_query(QUESTION)
+    hits = Retriever(data, ALONE).search(QUESTION, vector, k=5)
+    texts = [" ".join(h.passage.text.split()) for h in hits]
+    assert len(texts) == len(set(texts))  # one copy of the option, then what else the notes hold
+    assert "offsets.md" in [h.passage.doc for h in hits]
+    every = Retriever(data, ALONE)
+    every.has_copies = False  # the ranking as it would be with every copy in it
+    ranked = every.search(QUESTION, vector, k=len(data.passages))
+    assert len([h for h in ranked[:5] if "without committing" in h.passage.text]) > 1
+    best_copy = next(h.row for h in ranked if "without committing" in h.passage.text)
+    assert [h.row for h in hits if "without committing" in h.passage.text] == [best_copy]
