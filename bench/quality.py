@@ -1,5 +1,6 @@
 """Quality benchmark: our pipeline next to common peers, on every notes folder, in one table:
 python -m bench.quality [--split test|tune] [--folders a,b] [--only NAME[,NAME]] [--json PATH]
+                         [--folder NAME=NOTES_DIR:QUESTIONS.jsonl]
 
 --split test (the default) scores the reporting questions of bench/questions/<folder>.test.jsonl,
 which played no part in choosing our constants (bench.levers chooses on the tuning questions).
@@ -68,9 +69,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", metavar="NAME",
                         help=f"run only these systems (repeat or comma-separate): {', '.join(SYSTEMS)}")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
+    parser.add_argument("--folder", action="append", default=[], metavar="NAME=NOTES_DIR:QUESTIONS.jsonl",
+                        help="a notes folder of your own and its questions (scored as --split test); repeatable")
     args = parser.parse_args(argv)
     available = folders()
-    names = [n.strip() for n in args.folders.split(",")] if args.folders else list(available)
+    names = [n.strip() for n in args.folders.split(",")] if args.folders else [] if args.folder else list(available)
+    for spec in args.folder:  # your own folder: only it, unless --folders names others too
+        name, _, paths = spec.partition("=")
+        notes, _, questions = paths.rpartition(":")
+        if not (name and notes and questions):
+            parser.error(f"--folder wants NAME=NOTES_DIR:QUESTIONS.jsonl, got {spec!r}")
+        available[name] = Folder(name, Path(notes), (Path(questions),), (Path(questions),))
+        names.append(name)
     systems = SYSTEMS
     if args.only:
         wanted = [name.strip() for item in args.only for name in item.split(",") if name.strip()]
