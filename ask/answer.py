@@ -122,8 +122,8 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     chosen = _once_each([c for c in candidates if c[0] >= best * tuning.quote_margin])[:tuning.max_quotes]
     chosen += _what_quotes_promise(chosen, hits)
     matched = {(rank, e.unit.line, e.unit.text) for _, rank, e in chosen}
-    if len(hits[0].passage.text) <= tuning.whole_passage_chars:  # a short best passage is read whole
-        chosen += [(best, 0, e) for e in hits[0].evidence if (0, e.unit.line, e.unit.text) not in matched
+    for rank in _read_whole(hits, tuning):
+        chosen += [(best, rank, e) for e in hits[rank].evidence if (rank, e.unit.line, e.unit.text) not in matched
                    and (wants_links or not is_context(e.unit.text))]
     chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
@@ -132,6 +132,19 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
                          matched=(rank, e.unit.line, e.unit.text) in matched) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
+
+
+def _read_whole(hits: list[Hit], tuning: Tuning) -> list[int]:
+    """The ranks of the passages quoted whole: the best, when short, and with it (Tuning.whole_section)
+    the rest of its section among the passages an answer may quote: a section cut for size is one
+    piece of writing, whose second half often holds what the first half sets up."""
+    top = hits[0].passage
+    if len(top.text) > tuning.whole_passage_chars:
+        return []
+    rest = [rank for rank in range(1, min(tuning.answer_passages, len(hits))) if tuning.whole_section
+            and (hits[rank].passage.doc, hits[rank].passage.heading) == (top.doc, top.heading)
+            and len(hits[rank].passage.text) <= tuning.whole_passage_chars]
+    return [0, *rest]
 
 
 _HOW_TO = re.compile(r"\b(?:how (?:do|can|would|should) (?:i|we|you)|how to|is there a way|what's the way|"

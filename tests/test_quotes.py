@@ -1,6 +1,8 @@
 """Which lines an answer quotes, from hand-set evidence: the rules of ask.answer without the model."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ask.answer import asks_how, compose_answer, is_context, written_as_code
@@ -136,3 +138,18 @@ def test_a_short_passage_quoted_whole_keeps_its_links_when_links_are_asked_for()
     lines = PROSE + [("Reference: https://git-scm.com/docs/git-branch", 0.1)]
     answer = compose_answer("which docs did I link about branch names?", [_hit(lines)])
     assert "Reference: https://git-scm.com/docs/git-branch" in answer.text
+
+
+def test_the_rest_of_a_section_cut_for_size_is_read_whole_with_it():
+    setup = [("The old branch name kept confusing everyone who reviewed the work.", 0.62),
+             ("Deleting the branch and starting over would lose its commits.", 0.60)]
+    first, rest = _hit(setup), _hit([COMMAND, ("It keeps every commit.", 0.05)])
+    rest = Hit(replace(rest.passage, id="p2"), 1, 0.6, 0.5, 0.3, 0.4, 0.4, rest.evidence)  # same note, same heading
+    answer = compose_answer("why should a branch name describe the work?", [first, rest])
+    assert COMMAND[0] in answer.text and "It keeps every commit." in answer.text
+    apart = compose_answer("why should a branch name describe the work?", [first, rest],
+                           Tuning().with_(whole_section=False))
+    assert "It keeps every commit." not in apart.text
+    elsewhere = compose_answer("why should a branch name describe the work?",
+                               [first, _second([COMMAND, ("It keeps every commit.", 0.05)])])
+    assert "It keeps every commit." not in elsewhere.text  # another note's passage gives its matching lines only
