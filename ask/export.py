@@ -21,6 +21,7 @@ def answer_json(answer: Answer) -> dict:
         "notice": answer.notice,
         "searched": answer.searched,
         "suggestion": answer.suggestion,
+        "quotes": [{"text": q.text, "source": q.source, "line": q.line, "matched": q.matched} for q in answer.quotes],
         "citations": [{"n": i, **hit_json(hit)} for i, hit in enumerate(answer.sources, 1)],
         "passages": [hit_json(hit) for hit in answer.hits],
         "links": [{"url": link.url, "label": link.label} for link in answer.links],

@@ -50,6 +50,9 @@ def test_ask_endpoint_answers_from_the_redis_section_with_its_link(client):
     assert "Redis" in result["passages"][0]["heading"]
     assert any("https://redis.io/docs/latest/develop/data-types/streams/" in link["url"]
                for link in result["links"])
+    quotes = result["quotes"]  # each line quoted, its citation, and whether it matched or is there to be read
+    assert "\n".join(f"{q['text']} [{q['source']}]" for q in quotes) == result["answer"]
+    assert any(q["matched"] for q in quotes) and all(1 <= q["source"] <= len(result["citations"]) for q in quotes)
 
 
 def test_off_topic_question_abstains(client):
