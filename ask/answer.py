@@ -121,17 +121,22 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     candidates.sort(key=lambda c: -c[0])
     chosen = _once_each([c for c in candidates if c[0] >= best * tuning.quote_margin])[:tuning.max_quotes]
     chosen += _what_quotes_promise(chosen, hits)
-    matched = {(rank, e.unit.line, e.unit.text) for _, rank, e in chosen}
+    matched = {_place(rank, e) for _, rank, e in chosen}
     for rank in _read_whole(hits, tuning):
-        chosen += [(best, rank, e) for e in hits[rank].evidence if (rank, e.unit.line, e.unit.text) not in matched
+        chosen += [(best, rank, e) for e in hits[rank].evidence if _place(rank, e) not in matched
                    and (wants_links or not is_context(e.unit.text))]
     chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
     number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
     quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind,
-                         matched=(rank, e.unit.line, e.unit.text) in matched) for _, rank, e in chosen)
+                         matched=_place(rank, e) in matched) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
+
+
+def _place(rank: int, evidence: Evidence) -> tuple[int, int, str]:
+    """Where a quote comes from: the hit, the line and the text (a line may hold two sentences)."""
+    return rank, evidence.unit.line, evidence.unit.text
 
 
 def _read_whole(hits: list[Hit], tuning: Tuning) -> list[int]:
@@ -199,7 +204,7 @@ def _what_quotes_promise(chosen: list, hits: list[Hit]) -> list:
     line with a colon and list the answer below it ("Allow the web server to respond to incoming
     requests from:"), or nest the substance under a short label ("Mongo DB" over its two links).
     Quote what was promised too."""
-    quoted = {(rank, e.unit.line, e.unit.text) for _, rank, e in chosen}
+    quoted = {_place(rank, e) for _, rank, e in chosen}
     extra = []
     for score, rank, evidence in chosen:
         units = hits[rank].evidence
@@ -224,7 +229,7 @@ def _what_quotes_promise(chosen: list, hits: list[Hit]) -> list:
         else:
             continue
         for after in following:
-            key = (rank, after.unit.line, after.unit.text)
+            key = _place(rank, after)
             if key not in quoted:
                 extra.append((score, rank, after))
                 quoted.add(key)
