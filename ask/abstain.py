@@ -37,7 +37,9 @@ _QUANTITY = re.compile(
 _NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve fifteen twenty
 thirty forty fifty hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
 half double twice""".split())  # not "once": "once the leader fails" is a time, not a count
-_NUMBER = re.compile(r"\d(?!(?:st|nd|rd|th)$)")  # starts with a digit: "12", "3.5", "64kb"; not "3rd", "S3", "L7"
+_NUMBER = re.compile(  # digits, with at most a unit: "12", "3.5", "64kb", "10ms", "99%"; not "3rd", "2FA", "S3"
+    r"\d[\d.,]*(?:%|[kmbgt]|[kmgtp]i?b|[kmg]?bps|[munp]?s|secs?|mins?|h|hrs?|d|days?|w|y|x|px|[rqt]ps|[kmg]?hz)?$")
+_VERSION = re.compile(r"@[\w.^~<>=*-]+")  # npm@5, react@^18.2: which release of a name, not a quantity
 _ASKS_FOR_A_NAME = re.compile(
     r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:command|setting|option|flag|parameter|policy|function|method|"
     r"tool|key|field|header|property|api|endpoint)s?\b", re.IGNORECASE)
@@ -135,9 +137,9 @@ def names_code(text: str) -> bool:
 
 
 def numbers(text: str) -> list[str]:
-    """Words that are numbers: starting with a digit, or a number word ("12", "3.5", "10ms", "dozen");
-    not a name with a digit in it ("S3", "EC2", "3rd")."""
-    return [w for w in words(said(text)) if _NUMBER.match(w) or w in _NUMBER_WORDS]
+    """Words that are numbers: digits with at most a unit, or a number word ("12", "3.5", "10ms",
+    "dozen"); not a name with a digit in it ("S3", "EC2", "3rd", "2FA") nor a version ("npm@5")."""
+    return [w for w in words(_VERSION.sub(" ", said(text))) if _NUMBER.match(w) or w in _NUMBER_WORDS]
 
 
 @dataclass(frozen=True)

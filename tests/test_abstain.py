@@ -91,7 +91,9 @@ def test_quantity_questions_are_told_apart(question, wants):
                                           ("a 10ms timeout", True), ("retry twice", True),
                                           ("N different Redis keys", False), ("as many as needed", False),
                                           ("talk to 3rd party APIs", False), ("store it in S3 or EC2", False),
-                                          ("once the leader fails", False)])
+                                          ("once the leader fails", False), ("64kb pages, 99.9% uptime", True),
+                                          ("turn on 2FA for the account", False), ("as of npm@5", False),
+                                          ("pin react@^18.2 in the manifest", False)])
 def test_a_number_is_digits_or_a_number_word(text, states):
     assert states_quantity(text) is states
 
