@@ -139,9 +139,12 @@ def searchable(text: str) -> str:
     return CALLOUT.sub(lambda m: m.group(1), text)
 
 
+_TASK = re.compile(r"^([ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?)\[([ xX])\](?=[ \t])", re.MULTILINE)  # - [ ] a task
+
+
 def for_display(text: str) -> str:
     """Markdown a renderer understands: a wikilink becomes a link to a note (scheme 'note:'), an embed
-    a mention of what it embeds, a callout a bold label, and shortcodes go."""
+    a mention of what it embeds, a callout a bold label, a task's box a box (☐, ☑), and shortcodes go."""
     def link(match: re.Match) -> str:
         target = (match.group(2) or "").strip()
         if match.group(1):
@@ -151,6 +154,7 @@ def for_display(text: str) -> str:
             return shown
         return f"[{shown}](<note:{target.replace('<', '').replace('>', '')}>)"
     text = BLOCK_ID.sub("", WIKILINK.sub(link, _without_logseq(text)))
+    text = _TASK.sub(lambda m: m.group(1) + ("☐" if m.group(2) == " " else "☑"), text)
     text = SHORTCODE.sub(lambda m: _EMBED_URL.match(m.group()).group(1) if _EMBED_URL.match(m.group()) else "", text)
     return CALLOUT.sub(lambda m: f"{m.group(1)}**{m.group(2).capitalize()}:** ", text)
 

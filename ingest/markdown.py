@@ -29,6 +29,7 @@ from .links import Link, is_web_url, links_in, links_in_html, unique_links
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_`]?[A-Z0-9])|(?<=[。！？])\s*(?=\S)")  # 。！？: CJK ends
 _TAG = re.compile(r"<[^<>]+>")
 _IMG = re.compile(r"<img\b", re.IGNORECASE)
+QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})  # Obsidian's (and its plugins') live queries
 FIGURE_CAPTION_WORDS = 12  # an HTML block with an image and no more words than this is a figure
 _MDX_LINE = re.compile(r"\A[ \t]*(?:import\s.*\sfrom\s|export\s|:::[ \t]*\w*[ \t]*$|</?[A-Z][^<>]*>[ \t]*$)")
 # An image pasted into a note (Typora, Obsidian, a notebook's export) is its bytes in base64: tens of
@@ -157,6 +158,8 @@ def _block(tokens: list, lines: list[str]) -> Block | None:
         return None  # MDX import/export lines, ':::' markers, {% endhint %} lines and comments are not read
     if first.type == "html_block" and _is_figure(first.content):
         return None  # an image and its credit line: nothing a quote or a search can use, and raw HTML on the page
+    if first.type == "fence" and first.info.strip().split(" ")[0].lower() in QUERY_BLOCKS:
+        return None  # Obsidian shows what the query finds, from other notes: the query itself says nothing
     kind = first.type.removesuffix("_open")
     block = Block(kind, start, end, source)
     for token in tokens:

@@ -34,6 +34,7 @@ REFERENCE_NOTE = """# Reference style
 ## Clock marker
 - The clock marker line links by reference: read the [time paper][lamport] and the [study notes][study].
 - Bake the bread at two hundred degrees for forty minutes.
+- [ ] Reread the time paper's clock marker section
 
 [lamport]: https://lamport.azurewebsites.net/pubs/time-clocks.pdf
 [study]: system-design.md
@@ -178,9 +179,11 @@ def test_links_written_by_reference_stay_live_in_quotes_and_sources(page):
 def test_a_short_passage_is_quoted_whole_with_the_lines_that_match_marked(page):
     ask(page, "clock marker line")
     quotes = page.locator("#conversation .answer ul.quotes")
-    expect(quotes.locator("li.matched")).to_contain_text("clock marker line", timeout=TIMEOUT_MS)
+    expect(quotes.locator("li.matched", has_text="clock marker line")).to_be_visible(timeout=TIMEOUT_MS)
     expect(quotes.locator("li:not(.matched)")).to_contain_text("Bake the bread")  # there to be read
-    assert quotes.locator("li.matched").evaluate("li => getComputedStyle(li).borderLeftStyle") == "solid"
+    expect(quotes).to_contain_text("☐ Reread the time paper")  # a task shows its box, not "[ ]"
+    assert quotes.locator("li.matched").first.evaluate("li => getComputedStyle(li).borderLeftColor") != \
+        quotes.locator("li:not(.matched)").first.evaluate("li => getComputedStyle(li).borderLeftColor")
 
 
 def test_a_question_the_notes_do_not_answer_says_so_and_why(page, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ask.render import inline_html, note_html
-from ingest import note_path, passage_document, split_note
+from ingest import for_display, note_path, passage_document, split_note
 from ingest.dialect import note_targets, read_front_matter, resolve_note, searchable
 
 VAULT_NOTE = """---
@@ -205,3 +205,18 @@ def test_a_note_linked_by_reference_is_a_related_note():
     [passage] = split_note("clocks.md", note)
     assert passage.related == ("consensus/raft.md", "paxos.md")  # labels match as markdown-it matches them
     assert [link.url for link in passage.links] == ["https://lamport.azurewebsites.net/pubs/time-clocks.pdf"]
+
+
+def test_an_obsidian_query_block_is_not_read_but_other_code_is():
+    note = ("# Daily\n\n## Log\n- Met Ana; she recommended a book on data systems.\n\n"
+            "```dataview\nTABLE file.mtime FROM #daily\n```\n\n```tasks\nnot done\n```\n\n```sql\nselect 1;\n```\n")
+    [passage] = split_note("daily.md", note)
+    assert "TABLE file.mtime" not in passage.text and "not done" not in passage.text
+    assert [u.text for u in passage.units if u.kind == "code"] == ["select 1;"]
+
+
+def test_a_task_shows_its_box_checked_or_not():
+    assert for_display("- [ ] Call the dentist\n- [x] Renew passport\n  1. [X] nested") == (
+        "- ☐ Call the dentist\n- ☑ Renew passport\n  1. ☑ nested")
+    assert for_display("[ ] Book flights") == "☐ Book flights"  # a quoted task, its bullet gone
+    assert for_display("an index a[ ]b and [x] in prose") == "an index a[ ]b and [x] in prose"
