@@ -125,7 +125,7 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     for rank in _read_whole(hits, tuning):
         chosen += [(best, rank, e) for e in hits[rank].evidence if _place(rank, e) not in matched
                    and (wants_links or not is_context(e.unit.text))]
-    chosen.sort(key=lambda c: (c[1], c[2].unit.line))  # in note order, passage by passage
+    chosen.sort(key=lambda c: (c[1], hits[c[1]].evidence.index(c[2])))  # in note order, passage by passage
     cited_ranks = sorted({rank for _, rank, _ in chosen})
     number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
     quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind,

@@ -218,16 +218,17 @@ def _units(tokens: list, kind: str) -> list[Unit]:
     first_line = tokens[0].map[0] + 1 if tokens[0].map else 1
     units: list[Unit] = []
     row: list[str] = []
+    row_line = first_line
     for token in tokens:
         line = token.map[0] + 1 if token.map else first_line
         if token.type == "tr_open":
-            row = []
+            row, row_line = [], line
         elif token.type == "inline" and kind == "table":
             row.append(token.content.strip())
-        elif token.type == "tr_close":
-            units.append(Unit(" | ".join(row), line, "row"))
+        elif token.type == "tr_close":  # no line of its own: the row's is where it opened
+            units.append(Unit(" | ".join(row), row_line, "row"))
         elif token.type == "inline" and token.map:
-            units.extend(Unit(s, line) for s in split_sentences(token.content))
+            units.extend(Unit(s, line) for s in _sentences(token.content))
         elif token.type == "html_block" and token.map:
             text = " ".join(_TAG.sub(" ", token.content).split())
             units.extend(Unit(s, line) for s in split_sentences(text))
@@ -266,6 +267,18 @@ def _is_navigation(inline) -> bool:
                 child.content.strip(" \t-*+.,;:|/"):
             return False
     return True
+
+
+_CALLOUT_HEAD = re.compile(r"\A\[![A-Za-z][\w-]{0,30}\][+-]?[ \t]*([^\n]*)\n?")  # > [!quote] Its title
+
+
+def _sentences(text: str) -> list[str]:
+    """A paragraph's sentences; a callout's first line ("[!quote] Kleppmann, p. 161") is its title, a
+    unit of its own without the marker, not the start of the sentence below it."""
+    head = _CALLOUT_HEAD.match(text)
+    if not head:
+        return split_sentences(text)
+    return ([head.group(1).strip()] if head.group(1).strip() else []) + split_sentences(text[head.end():])
 
 
 def split_sentences(text: str) -> list[str]:

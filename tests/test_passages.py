@@ -192,3 +192,15 @@ def test_an_image_pasted_as_base64_is_not_passages_of_noise():
     passages = split_note("run.md", note, 600)
     assert len(passages) == 1 and payload[:64] not in passages[0].text
     assert "Then it flattens after epoch 3." in passages[0].text and passages[0].lines == (3, 9)
+
+
+def test_table_rows_cite_their_own_lines():
+    note = "# T\n\n| Mode | Pros |\n|---|---|\n| sync | fresh |\n| async | fast |\n"
+    assert [(u.text, u.line) for u in split_note("n.md", note)[0].units] == [
+        ("Mode | Pros", 3), ("sync | fresh", 5), ("async | fast", 6)]
+
+
+def test_a_callouts_title_is_a_unit_of_its_own_without_its_marker():
+    note = "# B\n\n> [!quote] Kleppmann, p. 161\n> In practice, one follower is synchronous.\n\n> [!note]\n> Plain.\n"
+    assert [u.text for u in split_note("n.md", note)[0].units] == [
+        "Kleppmann, p. 161", "In practice, one follower is synchronous.", "Plain."]

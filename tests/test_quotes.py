@@ -153,3 +153,11 @@ def test_the_rest_of_a_section_cut_for_size_is_read_whole_with_it():
     elsewhere = compose_answer("why should a branch name describe the work?",
                                [first, _second([COMMAND, ("It keeps every commit.", 0.05)])])
     assert "It keeps every commit." not in elsewhere.text  # another note's passage gives its matching lines only
+
+
+def test_quotes_keep_note_order_within_a_line():
+    lines = [("Snapshots are cheap.", 0.3), ("Replicas copy every write.", 0.7)]
+    units = (Unit(lines[0][0], 4), Unit(lines[1][0], 4))  # two sentences of one line
+    passage = Passage("p", "n.md", ("N",), (4, 4), " ".join(text for text, _ in lines), units=units)
+    hit = Hit(passage, 0, 0.8, 0.7, 0.7, 0.5, 0.5, tuple(Evidence(u, s, 0.0) for u, (_, s) in zip(units, lines)))
+    assert [q.text for q in compose_answer("how are replicas kept?", [hit]).quotes] == [text for text, _ in lines]
