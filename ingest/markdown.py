@@ -272,13 +272,18 @@ def _is_navigation(inline) -> bool:
 _CALLOUT_HEAD = re.compile(r"\A\[![A-Za-z][\w-]{0,30}\][+-]?[ \t]*([^\n]*)\n?")  # > [!quote] Its title
 
 
+_FOOTNOTE_START = re.compile(r"\n(?=\[\^[^\]\n]{1,100}\]:)")  # [^1]: a footnote, one per line
+
+
 def _sentences(text: str) -> list[str]:
     """A paragraph's sentences; a callout's first line ("[!quote] Kleppmann, p. 161") is its title, a
-    unit of its own without the marker, not the start of the sentence below it."""
+    unit of its own without the marker, not the start of the sentence below it; and footnotes written
+    one under another ("[^1]: …" "[^2]: …") are one paragraph to Markdown but not one sentence."""
     head = _CALLOUT_HEAD.match(text)
-    if not head:
-        return split_sentences(text)
-    return ([head.group(1).strip()] if head.group(1).strip() else []) + split_sentences(text[head.end():])
+    if head:
+        title = head.group(1).strip()
+        return ([title] if title else []) + _sentences(text[head.end():])
+    return [sentence for part in _FOOTNOTE_START.split(text) for sentence in split_sentences(part)]
 
 
 def split_sentences(text: str) -> list[str]:

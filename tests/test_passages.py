@@ -204,3 +204,9 @@ def test_a_callouts_title_is_a_unit_of_its_own_without_its_marker():
     note = "# B\n\n> [!quote] Kleppmann, p. 161\n> In practice, one follower is synchronous.\n\n> [!note]\n> Plain.\n"
     assert [u.text for u in split_note("n.md", note)[0].units] == [
         "Kleppmann, p. 161", "In practice, one follower is synchronous.", "Plain."]
+
+
+def test_footnotes_written_one_under_another_are_units_of_their_own():
+    note = "# R\n\nRaft randomizes timeouts[^1].\n\n[^1]: Between 150 and 300 ms in the paper.\n[^2]: Ongaro, 2014.\n"
+    assert [u.text for u in split_note("n.md", note)[0].units] == [
+        "Raft randomizes timeouts[^1].", "[^1]: Between 150 and 300 ms in the paper.", "[^2]: Ongaro, 2014."]
