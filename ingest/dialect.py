@@ -23,7 +23,9 @@ _LOGSEQ_MACRO = r"\{\{(?:embed|query|renderer|video|youtube|tweet|pdf|namespace|
 SHORTCODE = re.compile(r"\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\}")
 LOGSEQ_MACRO = re.compile(_LOGSEQ_MACRO)
 _EMBED_URL = re.compile(r"""\{%\s*embed\s+url\s*=\s*["']([^"'\s]{1,2000})["']""")
-CALLOUT = re.compile(r"^([ \t]*>[ \t]*)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]?", re.MULTILINE)
+_CALLOUT_MARKER = r"\[!([A-Za-z][\w-]{0,30})\][+-]?"  # [!note], [!tip]-: a callout's type, folded or not
+CALLOUT = re.compile(rf"^([ \t]*>[ \t]*){_CALLOUT_MARKER}[ \t]?", re.MULTILINE)
+CALLOUT_HEAD = re.compile(rf"\A{_CALLOUT_MARKER}[ \t]*([^\n]*)\n?")  # the callout's first line, inside its quote
 BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9-]{1,64}[ \t]*$", re.MULTILINE)  # Obsidian's '... ^quote-1'
 SHORTCODE_LINE = re.compile(rf"\A(?:[ \t]*(?:{SHORTCODE.pattern}|{_LOGSEQ_MACRO})[ \t]*\n?)+\Z")
 # Logseq: a block's reference to another by id, and the properties it keeps on itself (not words)

@@ -14,6 +14,7 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .dialect import (
+    CALLOUT_HEAD,
     NoteMeta,
     is_comment,
     is_only_shortcodes,
@@ -29,6 +30,7 @@ from .links import Link, is_web_url, links_in, links_in_html, unique_links
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_`]?[A-Z0-9])|(?<=[。！？])\s*(?=\S)")  # 。！？: CJK ends
 _TAG = re.compile(r"<[^<>]+>")
 _IMG = re.compile(r"<img\b", re.IGNORECASE)
+_FOOTNOTE_START = re.compile(r"\n(?=\[\^[^\]\n]{1,100}\]:)")  # [^1]: a footnote, one per line
 QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})  # Obsidian's (and its plugins') live queries
 FIGURE_CAPTION_WORDS = 12  # an HTML block with an image and no more words than this is a figure
 _MDX_LINE = re.compile(r"\A[ \t]*(?:import\s.*\sfrom\s|export\s|:::[ \t]*\w*[ \t]*$|</?[A-Z][^<>]*>[ \t]*$)")
@@ -269,19 +271,13 @@ def _is_navigation(inline) -> bool:
     return True
 
 
-_CALLOUT_HEAD = re.compile(r"\A\[![A-Za-z][\w-]{0,30}\][+-]?[ \t]*([^\n]*)\n?")  # > [!quote] Its title
-
-
-_FOOTNOTE_START = re.compile(r"\n(?=\[\^[^\]\n]{1,100}\]:)")  # [^1]: a footnote, one per line
-
-
 def _sentences(text: str) -> list[str]:
     """A paragraph's sentences; a callout's first line ("[!quote] Kleppmann, p. 161") is its title, a
     unit of its own without the marker, not the start of the sentence below it; and footnotes written
     one under another ("[^1]: …" "[^2]: …") are one paragraph to Markdown but not one sentence."""
-    head = _CALLOUT_HEAD.match(text)
+    head = CALLOUT_HEAD.match(text)
     if head:
-        title = head.group(1).strip()
+        title = head.group(2).strip()
         return ([title] if title else []) + _sentences(text[head.end():])
     return [sentence for part in _FOOTNOTE_START.split(text) for sentence in split_sentences(part)]
 
