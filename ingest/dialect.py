@@ -25,6 +25,7 @@ LOGSEQ_MACRO = re.compile(_LOGSEQ_MACRO)
 _EMBED_URL = re.compile(r"""\{%\s*embed\s+url\s*=\s*["']([^"'\s]{1,2000})["']""")
 _CALLOUT_MARKER = r"\[!([A-Za-z][\w-]{0,30})\][+-]?"  # [!note], [!tip]-: a callout's type, folded or not
 CALLOUT = re.compile(rf"^([ \t]*>[ \t]*){_CALLOUT_MARKER}[ \t]?", re.MULTILINE)
+_CALLOUT_TITLED = re.compile(rf"^([ \t]*>[ \t]*){_CALLOUT_MARKER}[ \t]?([^\n]*)(?=(\n[ \t]*>)?)", re.MULTILINE)
 CALLOUT_HEAD = re.compile(rf"\A{_CALLOUT_MARKER}[ \t]*([^\n]*)\n?")  # the callout's first line, inside its quote
 BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9-]{1,64}[ \t]*$", re.MULTILINE)  # Obsidian's '... ^quote-1'
 SHORTCODE_LINE = re.compile(rf"\A(?:[ \t]*(?:{SHORTCODE.pattern}|{_LOGSEQ_MACRO})[ \t]*\n?)+\Z")
@@ -158,7 +159,15 @@ def for_display(text: str) -> str:
     text = BLOCK_ID.sub("", WIKILINK.sub(link, _without_logseq(text)))
     text = _TASK.sub(lambda m: m.group(1) + ("☐" if m.group(2) == " " else "☑"), text)
     text = SHORTCODE.sub(lambda m: _EMBED_URL.match(m.group()).group(1) if _EMBED_URL.match(m.group()) else "", text)
-    return CALLOUT.sub(lambda m: f"{m.group(1)}**{m.group(2).capitalize()}:** ", text)
+    return _CALLOUT_TITLED.sub(_callout_label, text)
+
+
+def _callout_label(match: re.Match) -> str:
+    """'> [!quote] Kleppmann, p. 161' -> '> **Quote:** Kleppmann, p. 161', on a line of its own (a hard
+    break, when the callout goes on) rather than run into the callout's first sentence."""
+    quote, kind, title, more = match.groups()
+    title = title.rstrip()
+    return f"{quote}**{kind.capitalize()}:** {title}" + ("\\" if title and more else "")
 
 
 def note_targets(text: str) -> list[str]:

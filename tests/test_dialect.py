@@ -220,3 +220,9 @@ def test_a_task_shows_its_box_checked_or_not():
         "- ☐ Call the dentist\n- ☑ Renew passport\n  1. ☑ nested")
     assert for_display("[ ] Book flights") == "☐ Book flights"  # a quoted task, its bullet gone
     assert for_display("an index a[ ]b and [x] in prose") == "an index a[ ]b and [x] in prose"
+
+
+def test_a_callouts_title_shows_on_a_line_of_its_own():
+    shown = note_html("> [!quote] Kleppmann, p. 161\n> In practice, one follower is synchronous.\n\n> [!tip] Alone\n")
+    assert "<strong>Quote:</strong> Kleppmann, p. 161<br />\nIn practice" in shown
+    assert "<strong>Tip:</strong> Alone</p>" in shown  # a title with nothing after it: no break left dangling
