@@ -24,8 +24,8 @@ SHORTCODE = re.compile(r"\{%-?[^%\n{}]{0,500}-?%\}|\{\{[<%][^\n{}]{0,500}[>%]\}\
 LOGSEQ_MACRO = re.compile(_LOGSEQ_MACRO)
 _EMBED_URL = re.compile(r"""\{%\s*embed\s+url\s*=\s*["']([^"'\s]{1,2000})["']""")
 _CALLOUT_MARKER = r"\[!([A-Za-z][\w-]{0,30})\][+-]?"  # [!note], [!tip]-: a callout's type, folded or not
-CALLOUT = re.compile(rf"^([ \t]*>[ \t]*){_CALLOUT_MARKER}[ \t]?", re.MULTILINE)
-_CALLOUT_TITLED = re.compile(rf"^([ \t]*>[ \t]*){_CALLOUT_MARKER}[ \t]?([^\n]*)(?=(\n[ \t]*>)?)", re.MULTILINE)
+# a callout's first line: its quote marks, its type, its title, and whether the callout goes on below
+CALLOUT = re.compile(rf"^([ \t]*>[ \t]*){_CALLOUT_MARKER}[ \t]?([^\n]*)(?=(\n[ \t]*>)?)", re.MULTILINE)
 CALLOUT_HEAD = re.compile(rf"\A{_CALLOUT_MARKER}[ \t]*([^\n]*)\n?")  # the callout's first line, inside its quote
 BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9-]{1,64}[ \t]*$", re.MULTILINE)  # Obsidian's '... ^quote-1'
 SHORTCODE_LINE = re.compile(rf"\A(?:[ \t]*(?:{SHORTCODE.pattern}|{_LOGSEQ_MACRO})[ \t]*\n?)+\Z")
@@ -139,7 +139,7 @@ def searchable(text: str) -> str:
     text = BLOCK_ID.sub("", WIKILINK.sub(_wikilink_words, _without_logseq(text)))
     text = SHORTCODE.sub(lambda m: f" {_EMBED_URL.match(m.group()).group(1)} " if _EMBED_URL.match(m.group())
                          else " ", text)
-    return CALLOUT.sub(lambda m: m.group(1), text)
+    return CALLOUT.sub(lambda m: m.group(1) + m.group(3), text)
 
 
 _TASK = re.compile(r"^([ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?)\[([ xX])\](?=[ \t])", re.MULTILINE)  # - [ ] a task
@@ -159,7 +159,7 @@ def for_display(text: str) -> str:
     text = BLOCK_ID.sub("", WIKILINK.sub(link, _without_logseq(text)))
     text = _TASK.sub(lambda m: m.group(1) + ("☐" if m.group(2) == " " else "☑"), text)
     text = SHORTCODE.sub(lambda m: _EMBED_URL.match(m.group()).group(1) if _EMBED_URL.match(m.group()) else "", text)
-    return _CALLOUT_TITLED.sub(_callout_label, text)
+    return CALLOUT.sub(_callout_label, text)
 
 
 def _callout_label(match: re.Match) -> str:
