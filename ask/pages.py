@@ -7,7 +7,7 @@ from collections import Counter
 
 from markdown_it.token import Token
 
-from ingest import IndexData, for_display
+from ingest import IndexData, as_read, for_display
 
 from .render import Resolve, escape, markdown_renderer, note_url, without_blank_lines
 
@@ -29,6 +29,7 @@ padding: .2rem .5rem; } blockquote { border-left: 3px solid #d0d7de; margin-left
 
 def note_page_html(doc: str, markdown: str, cited: tuple[int, int] | None, resolve: Resolve | None = None) -> str:
     """The whole note; the blocks that overlap the cited lines are marked, the first is the #cited anchor."""
+    markdown = "\n".join(as_read(markdown.split("\n")))  # comments hidden, as in the index
     tokens = markdown_renderer().parse(for_display(markdown), {"resolve": resolve})
     first = True
     for token in tokens:

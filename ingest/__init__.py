@@ -1,7 +1,7 @@
 """Write side: notes/ -> passages -> vectors -> the files in index/."""
 from .build import Changes, IngestBusy, IngestReport, counted, diff_notes, ingest
 from .config import DEFAULT_MODEL, Config
-from .dialect import for_display, note_targets, resolve_note, searchable
+from .dialect import as_read, for_display, note_targets, resolve_note, searchable
 from .encoder import Embedder, Encoder, EncoderError, load_encoder
 from .links import REFERENCE_LINK, Link, is_web_url, note_links, note_path, unique_links
 from .markdown import Unit, list_item_depth, new_parser, parse_note
@@ -21,7 +21,7 @@ from .store import (
 )
 
 __all__ = [
-    "Changes", "Config", "DEFAULT_MODEL", "Embedder", "Encoder", "EncoderError", "IndexCorrupt", "IndexData",
+    "Changes", "Config", "DEFAULT_MODEL", "as_read", "Embedder", "Encoder", "EncoderError", "IndexCorrupt", "IndexData",
     "IndexMissing", "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes",
     "NoteHashes", "NoteSet", "OnnxEncoder", "Passage", "Unit", "counted", "diff_notes", "embedding_scheme",
     "for_display", "ingest", "is_web_url", "list_item_depth", "load_encoder", "load_exported_encoder", "new_parser",

@@ -67,6 +67,66 @@ def unwrap_docs_markup(lines: list[str]) -> list[str]:
     return out
 
 
+_COMMENT_OR_CODE = re.compile(r"(`+)[^`]*?\1|%%")  # an inline code span (kept whole), or a comment mark
+_DRAWING = re.compile(r"^excalidraw-plugin:[ \t]*\S")       # front matter of an Excalidraw drawing
+_HEADING_2 = re.compile(r"^#{1,2}[ \t]+(.*?)[ \t#]*$")
+
+
+def hide_comments(lines: list[str]) -> list[str]:
+    """Obsidian's %% comments blanked, line for line, as Obsidian hides them when a note is read: a
+    comment over many lines may hold headings, lists or an Excalidraw drawing's data, so it cannot be
+    found block by block. A %% in a code block or in `inline code` is code (Jupyter's %%timeit), and a
+    %% that never closes is left as written: what is not surely a comment is not lost."""
+    marks: list[tuple[int, int]] = []  # (line, column) of every comment mark outside code
+    fenced = False
+    for n, line in enumerate(lines):
+        if _FENCE.match(line) and not len(marks) % 2:  # inside a comment a fence is hidden text too
+            fenced = not fenced
+        elif not fenced and "%%" in line:
+            marks += [(n, m.start()) for m in _COMMENT_OR_CODE.finditer(line) if m.group() == "%%"]
+    if len(marks) % 2:
+        marks.pop()
+    out = list(lines)
+    for (first, start), (last, end) in zip(marks[::-1][1::2], marks[::-1][::2]):  # last comment first
+        if first == last:
+            out[first] = _joined(out[first][:start], out[first][end + 2:])
+        else:
+            out[first] = out[first][:start].rstrip()
+            out[first + 1:last] = [""] * (last - first - 1)
+            out[last] = out[last][end + 2:].lstrip(" ")
+    return out
+
+
+def _joined(before: str, after: str) -> str:
+    """A line's text either side of a comment, one space between, its indent kept."""
+    if not after.strip():
+        return before.rstrip()
+    return before + after.lstrip() if not before.strip() else before.rstrip() + " " + after.lstrip()
+
+
+def drawing_text(lines: list[str]) -> list[str]:
+    """An Excalidraw drawing (a .excalidraw.md note of Obsidian's Excalidraw plugin) as the words
+    written in it: its "Text Elements", line for line, the rest blank (the plugin's banner, its
+    headings, the list of embedded files). Other notes are returned as they are."""
+    if not any(_DRAWING.match(line) for line in lines[:30]):
+        return lines
+    end_of_header = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0) \
+        if lines and lines[0].strip() == "---" else 0
+    out, keep = list(lines), False
+    for n in range(end_of_header + 1, len(lines)):
+        heading = _HEADING_2.match(lines[n])
+        if heading:
+            keep = heading.group(1).strip().lower() == "text elements"
+        if heading or not keep:
+            out[n] = ""
+    return out
+
+
+def as_read(lines: list[str]) -> list[str]:
+    """A note's lines as its reader sees them, line for line: comments hidden, a drawing its words."""
+    return drawing_text(hide_comments(lines))
+
+
 def _indent(line: str) -> int:
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip(" "))
@@ -192,10 +252,10 @@ def resolve_note(target: str, docs: list[str]) -> str | None:
 
 
 def is_comment(text: str) -> bool:
-    """A block that is one comment, <!-- … --> or Obsidian's %% … %%: hidden when the note is read."""
+    """A block that is one HTML comment, hidden when the note is read (Obsidian's %% comments are
+    blanked before the parse: hide_comments)."""
     text = text.strip()
-    return ((text.startswith("<!--") and text.endswith("-->") and text.count("-->") == 1)
-            or (len(text) >= 4 and text.startswith("%%") and text.endswith("%%") and text.count("%%") == 2))
+    return text.startswith("<!--") and text.endswith("-->") and text.count("-->") == 1
 
 
 def is_only_shortcodes(text: str) -> bool:

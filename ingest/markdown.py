@@ -16,6 +16,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .dialect import (
     CALLOUT_HEAD,
     NoteMeta,
+    as_read,
     is_comment,
     is_only_shortcodes,
     property_front_matter,
@@ -99,7 +100,7 @@ def list_item_depth(line: str) -> int | None:
 
 def parse_note(text: str) -> ParsedNote:
     """Sections in note order; text before the first heading forms a section with an empty path."""
-    lines = unwrap_docs_markup(_DATA_PAYLOAD.sub(r"\1", text).splitlines())
+    lines = as_read(unwrap_docs_markup(_DATA_PAYLOAD.sub(r"\1", text).splitlines()))
     meta, header_lines = toml_front_matter(lines)  # YAML front matter is a token of the parse below
     if not header_lines:
         meta, header_lines = property_front_matter(lines)

@@ -12,7 +12,7 @@ from .links import Link, note_links, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
 _EXPORT_ID = re.compile(r" [0-9a-f]{32}$")
-SPLIT_VERSION = 15  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 16  # bump whenever split_note gives other passages for the same text
 # A passage keeps its own links and this many of its section's and ancestors' (a "Reference: …" line
 # cut away from it); a section of hundreds (a changelog, a list of links) is not about each passage.
 CONTEXT_LINKS = 5
@@ -49,7 +49,8 @@ def note_title(doc: str, note: ParsedNote) -> str:
     if note.meta.title or note.first_heading:
         return note.meta.title or note.first_heading
     path = PurePosixPath(doc)
-    stem = path.stem if path.stem.lower() not in ("readme", "index", "_index") else path.parent.name
+    stem = path.stem.removesuffix(".excalidraw")  # 'Sketch.excalidraw.md', a drawing, is called 'Sketch'
+    stem = stem if stem.lower() not in ("readme", "index", "_index") else path.parent.name
     stem = _EXPORT_ID.sub("", stem)  # Notion's 'Kafka 5d41402abc4b2a76b9719d911017c592'
     return stem if " " in stem else " ".join(stem.replace("-", " ").replace("_", " ").split())
 

@@ -12,6 +12,9 @@ REDIS_QUESTION = "how do redis consumer groups differ from kafka's?"
 LINKING_NOTE = ("# Reading list\n\nThe [study notes](../system-design.md#kafka) come first, then "
                 "[a missing note](gone.md) and [a script](javascript:alert(1)//x.md).\n")
 
+COMMENTED_NOTE = ("# Garden\n\nTomatoes go out after the last frost.\n\n%%\n## Draft\n"
+                  "- the shed's padlock code is 4711\n%%\n\nWater the beds in the morning.\n")
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
@@ -20,7 +23,9 @@ def app(tmp_path_factory):
     (notes / "reading").mkdir()
     (notes / "reading" / "list.md").write_text(LINKING_NOTE, encoding="utf-8")
     (notes / "outline.md").write_text("# Outline\n\n## Part one\n\n## Part two\n", encoding="utf-8")
-    with running_app(notes, root / "index") as url:
+    (notes / "garden.md").write_text(COMMENTED_NOTE, encoding="utf-8")
+    # one address asks every question of this module: more than a visitor's burst (the limit is tested in test_limits)
+    with running_app(notes, root / "index", QA_QUESTIONS_PER_MINUTE="120") as url:
         yield url, notes
 
 
@@ -135,6 +140,16 @@ def test_a_note_page_shows_only_indexed_notes_with_scripts_forbidden(app):
         assert refused.status_code == 404 and "root:" not in refused.text
     listing = httpx.get(url + "notes", timeout=30)
     assert listing.status_code == 200 and "system-design.md" in listing.text and "passages" in listing.text
+
+
+def test_an_obsidian_comment_is_neither_answered_from_nor_shown(app, client):
+    """What a note hides in %% … %% (here a heading and a list) stays hidden: in answers and on its page."""
+    url, _ = app
+    page = httpx.get(url + "note", params={"doc": "garden.md"}, timeout=30).text
+    assert "last frost" in page and "Water the beds" in page
+    assert "4711" not in page and "Draft" not in page
+    result = ask(client, "what is the code of the shed's padlock?")
+    assert "4711" not in result["answer"] and all("4711" not in p["text"] for p in result["passages"])
 
 
 def test_a_plain_markdown_link_to_another_note_opens_that_note(app):

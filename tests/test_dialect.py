@@ -110,6 +110,78 @@ def test_comments_are_hidden_as_they_are_when_the_note_is_read():
     assert "Streams keep messages." in passage.text and "words after it stay" in passage.text
 
 
+OBSIDIAN_COMMENTS = """# Streams
+Streams keep messages. %%check the retention default%%
+
+%%
+## Scratch
+- a private draft
+```python
+print("inside the comment")
+```
+%%
+
+Consumer groups share a stream.
+
+```python
+%%timeit
+read_group()
+```
+Inline `%%` is code, and a 50%% left unclosed stays.
+"""
+
+
+def test_an_obsidian_comment_over_many_blocks_is_hidden_and_code_keeps_its_percent_signs():
+    """A comment may hold headings, lists and code (Obsidian hides all of it when the note is read);
+    a %% in code is code, and one that never closes is not a comment."""
+    passages = split_note("s.md", OBSIDIAN_COMMENTS)
+    text = "\n".join(p.text for p in passages)
+    for hidden in ("retention", "Scratch", "private draft", "inside the comment"):
+        assert hidden not in text
+    assert {p.heading for p in passages} == {("Streams",)}
+    assert "Streams keep messages." in text and "%%timeit" in text and "`%%`" in text and "50%% left" in text
+    [unit] = [u for p in passages for u in p.units if "Consumer groups" in u.text]
+    assert unit.line == 12  # the lines the comment took are still counted
+
+
+EXCALIDRAW_DRAWING = """---
+
+excalidraw-plugin: parsed
+tags: [excalidraw]
+
+---
+==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==
+
+
+# Excalidraw Data
+
+## Text Elements
+Load balancer ^aB3dE5fG
+
+Write-ahead log shipped to two followers ^hJ7kL9mN
+
+## Embedded Files
+8f3a1c0d: [[Pasted Image 20240101.png]]
+
+%%
+## Drawing
+```compressed-json
+N4KAkARALgngDgUwgLgAQQQDwMYEMA2AlgCYBOuA7hADTgQBuCpAzoQPYB2KqATLZMzYBXUtiRoIACyhQ4zZAHoFAc0JRJQgEYA6bGwC2CgF7N6hbEcK4OCtptbErHALRY8RMsWdx8Vx
+```
+%%
+"""
+
+
+def test_an_excalidraw_drawing_is_read_as_the_words_written_in_it():
+    """Obsidian's Excalidraw plugin keeps a drawing as a note: a banner, the words drawn, and the
+    drawing's data (JSON or compressed) in a comment. Only the words are a note's."""
+    [passage] = split_note("sketches/Replication.excalidraw.md", EXCALIDRAW_DRAWING)
+    assert passage.heading == ("Replication",)
+    assert "Load balancer" in passage.text and "Write-ahead log shipped to two followers" in passage.text
+    for noise in ("EXCALIDRAW VIEW", "Excalidraw Data", "Text Elements", "N4KAk", "Pasted Image", "Drawing"):
+        assert noise not in passage.text
+
+
 def test_obsidian_block_ids_are_not_words():
     assert searchable("Partitions happen. ^cap-1\nNext line") == "Partitions happen.\nNext line"
     assert "^cap-1" not in note_html("Partitions happen. ^cap-1")
