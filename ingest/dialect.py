@@ -108,10 +108,11 @@ def drawing_text(lines: list[str]) -> list[str]:
     """An Excalidraw drawing (a .excalidraw.md note of Obsidian's Excalidraw plugin) as the words
     written in it: its "Text Elements", line for line, the rest blank (the plugin's banner, its
     headings, the list of embedded files). Other notes are returned as they are."""
-    if not any(_DRAWING.match(line) for line in lines[:30]):
+    if not lines or lines[0].strip() != "---":
         return lines
-    end_of_header = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0) \
-        if lines and lines[0].strip() == "---" else 0
+    end_of_header = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+    if not any(_DRAWING.match(line) for line in lines[1:end_of_header]):  # said in its front matter only
+        return lines
     out, keep = list(lines), False
     for n in range(end_of_header + 1, len(lines)):
         heading = _HEADING_2.match(lines[n])

@@ -180,6 +180,8 @@ def test_an_excalidraw_drawing_is_read_as_the_words_written_in_it():
     assert "Load balancer" in passage.text and "Write-ahead log shipped to two followers" in passage.text
     for noise in ("EXCALIDRAW VIEW", "Excalidraw Data", "Text Elements", "N4KAk", "Pasted Image", "Drawing"):
         assert noise not in passage.text
+    about = "# Plugins\n\nThe drawing's header reads:\n\nexcalidraw-plugin: parsed\n\n## Settings\nKeep it.\n"
+    assert "Keep it." in split_note("plugins.md", about)[-1].text  # a note that mentions the key is no drawing
 
 
 def test_obsidian_block_ids_are_not_words():
