@@ -67,10 +67,17 @@ def _with_references(markdown: str, links: Sequence[Link], resolve: Resolve | No
     web links markdown-it read from the whole note at ingest keep their text, so [text][label] is
     linked again to the address of the link of that text, as [text][]; any other stays as written."""
     references = {normalize_reference(link.text): {"href": link.url, "title": ""} for link in links if link.text}
-    if references:
+    if "][" in markdown:
         markdown = REFERENCE_LINK.sub(
-            lambda m: f"[{m[1]}][]" if normalize_reference(m[1]) in references else m[0], markdown)
+            lambda m: f"[{m[1]}][]" if normalize_reference(m[1]) in references else _unlinked(m), markdown)
     return markdown, {"resolve": resolve, "references": references}
+
+
+def _unlinked(match: re.Match) -> str:
+    """A reference with no address here. '[`fs.open()`][]' names its definition by its own text, so it
+    is a link (to a heading of its page, say) and reads as its text; '[text][label]' is left as written,
+    since m[i][j] is code."""
+    return match[1] if not match[2] else match[0]
 
 
 def link_html(link: Link) -> str:
@@ -175,7 +182,7 @@ def answer_text(answer: Answer, resolve: Resolve | None = None) -> str:
 def _as_read(quote: str) -> str:
     """A quote for a terminal: Markdown reads well as text, a [[wikilink]]'s brackets, {% shortcodes %}
     and ^block-ids do not."""
-    return _SPACES.sub(" ", searchable(quote)).strip()
+    return _SPACES.sub(" ", REFERENCE_LINK.sub(_unlinked, searchable(quote))).strip()
 
 
 def weak_note(answer: Answer) -> str:

@@ -35,9 +35,11 @@ REFERENCE_NOTE = """# Reference style
 - The clock marker line links by reference: read the [time paper][lamport] and the [study notes][study].
 - Bake the bread at two hundred degrees for forty minutes.
 - [ ] Reread the time paper's clock marker section
+- Set the mark with [`clock.mark()`][].
 
 [lamport]: https://lamport.azurewebsites.net/pubs/time-clocks.pdf
 [study]: system-design.md
+[`clock.mark()`]: #clockmark
 """
 SVG_PAYLOAD = '<svg><a href="javascript:__pwned=1"><rect width=9 height=9>'
 
@@ -173,6 +175,9 @@ def test_links_written_by_reference_stay_live_in_quotes_and_sources(page):
     expect(quote).to_have_text("time paper", timeout=TIMEOUT_MS)
     expect(page.locator("#sources a[href='https://lamport.azurewebsites.net/pubs/time-clocks.pdf']")).to_have_count(1)
     expect(page.locator("#conversation .answer .related a.note-link", has_text="system-design")).to_be_visible()
+    mark = page.locator("#conversation .answer ul.quotes li", has_text="Set the mark with")  # an anchor of its page
+    expect(mark).to_contain_text("Set the mark with clock.mark(). [1]")
+    expect(mark.locator("code")).to_have_text("clock.mark()")
     _nothing_ran(page)
 
 

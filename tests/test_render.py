@@ -91,6 +91,15 @@ def test_a_link_written_by_reference_is_live_again_in_a_quote_and_a_card():
     assert "Read the [other paper][other]." in answer_html(unknown)
 
 
+def test_a_reference_to_a_heading_of_its_page_reads_as_its_text():
+    """Reference docs (Node's API pages) write '[`fs.open()`][]' with its definition, an anchor of the
+    same page, at the page's end: cut from the page, it is a link's text, not bracketed Markdown."""
+    answer = _answer("Like [`fs.open()`][], but m[i][j] and [text][label] stay.")
+    for html in (answer_html(answer), sources_html(answer)):
+        assert "Like <code>fs.open()</code>, but m[i][j] and [text][label] stay." in html
+    assert answer_text(answer).startswith("- Like `fs.open()`, but m[i][j] and [text][label] stay. [1]\n")
+
+
 def test_source_cards_carry_the_ids_citations_point_to():
     html = sources_html(_answer("<b>bold</b> text"))
     assert html.startswith('<section class="source" id="source-1" tabindex="-1"><h3>[1] n.md › H &lt;b&gt;')
