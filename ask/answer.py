@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from ingest import Link, Passage, Unit, list_item_depth, unique_links
 
 from .abstain import Coverage, asks_for_code
+from .framing import is_context
 from .retrieve import Evidence, Hit
-from .terms import has_link, said, words
+from .terms import said, words
 from .tuning import Tuning
 
-_ATTRIBUTION = re.compile(r"\A\W{0,5}(?:source|sources|reference|references|ref|refs|via|h/t|hat tip|credit|credits|"
-                          r"see|see also|read more|more info|further reading|docs|documentation|link|links|from)\b",
-                          re.IGNORECASE)
 LEAD_IN_ITEMS = 3  # lines quoted after a quoted line that ends with a colon, or a label's nested items
 LABEL_WORDS = 6    # a bullet this short, with items nested under it, is a label: its items say what it means
 ASKS_FOR_LINKS = frozenset("link links url urls docs doc documentation reference references source sources "
@@ -80,20 +77,6 @@ class Answer:
         if self.abstained:
             return "Your notes don't cover this."
         return "\n".join(f"{q.text} [{q.source}]" for q in self.quotes)
-
-
-@lru_cache(maxsize=8192)  # a note's lines come back question after question
-def is_context(text: str) -> bool:
-    """A line that frames an answer rather than giving one: only links, an attribution
-    ("Source: …", "Reference: …") or a short label ending in a colon."""
-    plain = said(text)
-    spoken = [w for w in words(plain) if any(c.isalpha() for c in w)]
-    if has_link(text):
-        if len(spoken) <= 3 or _ATTRIBUTION.match(plain):
-            return True
-    if _ATTRIBUTION.match(plain) and ":" in plain[:40]:
-        return True
-    return text.rstrip().endswith(":") and len(spoken) <= 8
 
 
 def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) -> Answer:

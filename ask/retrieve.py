@@ -12,6 +12,7 @@ import numpy as np
 
 from ingest import IndexData, Passage, Unit, passage_document, searchable
 
+from .framing import is_context
 from .lexical import LexicalIndex
 from .terms import terms, terms_of_words, words
 from .tuning import Tuning
@@ -38,7 +39,7 @@ class Hit:
                                          # may quote (Tuning.answer_passages), empty for the others
 
 
-COPIES_LOOKED_AT = 4  # x k passages ranked to find k of different text, where the notes repeat themselves
+LOOKED_AT = 4  # x k passages ranked to find k that are neither copies nor pointers (see _best)
 EXACT_UP_TO = 20_000  # passages: every one is scored; beyond, only the dense and the lexical candidates
 CANDIDATES = 400      # of each kind, beyond EXACT_UP_TO
 
@@ -64,6 +65,7 @@ class Retriever:
         self.copy_of = np.array([first_of.setdefault(" ".join(p.text.split()), i)
                                  for i, p in enumerate(data.passages)], np.int64)
         self.has_copies = bool(np.any(self.copy_of != np.arange(len(data.passages))))
+        self._pointer: dict[int, bool] = {}  # a passage of framing lines only, found when first ranked
 
     @cached_property
     def unit_lexical(self) -> LexicalIndex:
@@ -113,17 +115,29 @@ class Retriever:
                 for rank, i in enumerate(order)]
 
     def _best(self, fused: np.ndarray, k: int) -> np.ndarray:
-        """The rows of the k best passages, best first (a tie goes to the passage earlier in the index),
-        one of each text: a passage in the words of a better one (a docs folder describes an option
-        the same way on every command's page) gives the reader nothing new, and takes a place."""
+        """The rows of the k best passages, best first (a tie goes to the passage earlier in the index).
+        A passage of framing lines only ("See: [[Postel's Law]]", a list of links) answers nothing
+        itself, yet its words are the title of the note it points to: it scores context_penalty less
+        (lowered in fused), as such a line does as a quote. And one of each text: a passage in the words of a better one
+        (a docs folder describes an option the same way on every command's page) gives the reader
+        nothing new, and takes a place."""
         n = len(fused)
-        wide = min(n, k * COPIES_LOOKED_AT) if self.has_copies else k
+        wide = min(n, k * LOOKED_AT)
         top = np.argpartition(-fused, wide - 1)[:wide] if n > wide else np.arange(n)
+        fused[top] -= self.tuning.context_penalty * np.array([self.is_pointer(int(i)) for i in top], np.float32)
         order = top[np.lexsort((top, -fused[top]))]
         if self.has_copies:
             _, first = np.unique(self.copy_of[order], return_index=True)  # the best-ranked of each text
             order = order[np.sort(first)]
         return order[:k]
+
+    def is_pointer(self, row: int) -> bool:
+        """Whether the passage in this row is framing lines only (ask.framing)."""
+        found = self._pointer.get(row)
+        if found is None:
+            units = self.data.passages[row].units
+            found = self._pointer[row] = bool(units) and all(is_context(u.text) for u in units)
+        return found
 
     def _similarities(self, query_vector: np.ndarray, lexical: np.ndarray) -> tuple[np.ndarray, ...]:
         """Cosines of the question with each passage (-inf where not a candidate), with each unit, and with

@@ -22,7 +22,8 @@ class Tuning:
     quote_margin: float = 0.65         # a quote scores at least this share of the best quote
     quote_words: float = 0.3           # a quote's score: cosine + this x question words it holds...
     quote_passage: float = 0.5         # ... + this x its passage's retrieval score
-    context_penalty: float = 0.25      # a link-only, label or attribution line scores this much less (a rule)
+    context_penalty: float = 0.25      # a link-only, label or attribution line scores this much less, as a
+                                       # quote; so does a passage of nothing else, in retrieval (a rule)
     code_bonus: float = 0.0            # a how-to question's quote holding code scores this much more
     whole_passage_chars: int = 600     # the best passage, if no longer than this, is quoted whole...
     whole_section: bool = True         # ... with the rest of its section among the passages quotes come from

@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from ask.answer import asks_how, compose_answer, is_context, written_as_code
+from ask.answer import asks_how, compose_answer, written_as_code
+from ask.framing import is_context
 from ask.retrieve import Evidence, Hit
 from ask.tuning import Tuning
 from ingest import Passage, Unit

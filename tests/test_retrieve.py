@@ -144,3 +144,24 @@ def test_a_passage_in_the_words_of_a_better_one_is_shown_once(tmp_path, fake_enc
     assert len([h for h in ranked[:5] if "without committing" in h.passage.text]) > 1
     best_copy = next(h.row for h in ranked if "without committing" in h.passage.text)
     assert [h.row for h in hits if "without committing" in h.passage.text] == [best_copy]
+
+
+POINTED_AT = {
+    "Postel's Law.md": "# Postel's Law\n\nPostel's law, the robustness principle: be conservative in what you send, "
+                       "be liberal in what you accept.\n",
+    "Protocols.md": "# Protocols\n\nSee also: [[Postel's Law]]\n\n"
+                    "## Handshakes\n\nTCP opens a connection with three messages.\n",
+}
+
+
+def test_a_passage_that_only_points_to_a_note_ranks_below_that_note(tmp_path, encoder):
+    """'See also: [[Postel's Law]]' holds the other note's title and nothing else: it answers nothing."""
+    config = Config(notes_dir=write_notes(tmp_path / "notes", POINTED_AT), index_dir=tmp_path / "index")
+    data = ingest(config, encoder).data
+    question = "what does postel's law say"
+    vector = encoder.encode_query(question)
+    unpenalised = Retriever(data, Tuning(context_penalty=0.0)).search(question, vector, k=2)
+    assert unpenalised[0].passage.text == "See also: [[Postel's Law]]"  # its words are the title asked for
+    hits = Retriever(data).search(question, vector, k=2)
+    assert hits[0].passage.doc == "Postel's Law.md" and hits[1].passage.text == "See also: [[Postel's Law]]"
+    assert hits[1].score == pytest.approx(unpenalised[0].score - Tuning().context_penalty)
