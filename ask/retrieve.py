@@ -118,9 +118,9 @@ class Retriever:
         """The rows of the k best passages, best first (a tie goes to the passage earlier in the index).
         A passage of framing lines only ("See: [[Postel's Law]]", a list of links) answers nothing
         itself, yet its words are the title of the note it points to: it scores context_penalty less
-        (lowered in fused), as such a line does as a quote. And one of each text: a passage in the words of a better one
-        (a docs folder describes an option the same way on every command's page) gives the reader
-        nothing new, and takes a place."""
+        (lowered in fused), as such a line does as a quote. And one of each text: a passage in the
+        words of a better one (a docs folder describes an option the same way on every command's
+        page) gives the reader nothing new, and takes a place."""
         n = len(fused)
         wide = min(n, k * LOOKED_AT)
         top = np.argpartition(-fused, wide - 1)[:wide] if n > wide else np.arange(n)
