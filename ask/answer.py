@@ -8,6 +8,7 @@ from ingest import Link, Passage, Unit, list_item_depth, unique_links
 
 from .abstain import Coverage, asks_for_code
 from .framing import is_context
+from .parts import joined_parts
 from .retrieve import Evidence, Hit
 from .terms import said, words
 from .tuning import Tuning
@@ -95,7 +96,8 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
             candidates.append((score, rank, evidence))
     if not candidates:
         top = hits[0].passage
-        return Answer(question, abstained=False, sources=tuple(hits[:1]), hits=tuple(hits),
+        results = joined_parts(hits)[0] if tuning.join_parts else hits
+        return Answer(question, abstained=False, sources=tuple(results[:1]), hits=tuple(results),
                       quotes=(Quote(top.text, 1, top.lines[0]),))
     best = max(c[0] for c in candidates)  # the margin is taken from the best before any bonus
     if wants_code:  # a how-to is answered by what to type: a line of code goes before prose about it
@@ -108,13 +110,14 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     for rank in _read_whole(hits, tuning):
         chosen += [(best, rank, e) for e in hits[rank].evidence if _place(rank, e) not in matched
                    and (wants_links or not is_context(e.unit.text))]
-    chosen.sort(key=lambda c: (c[1], hits[c[1]].evidence.index(c[2])))  # in note order, passage by passage
-    cited_ranks = sorted({rank for _, rank, _ in chosen})
-    number = {rank: i + 1 for i, rank in enumerate(cited_ranks)}
-    quotes = tuple(Quote(e.unit.text, number[rank], e.unit.line, e.unit.kind,
+    results, result_of = joined_parts(hits) if tuning.join_parts else (hits, range(len(hits)))
+    chosen.sort(key=lambda c: (result_of[c[1]], c[1], hits[c[1]].evidence.index(c[2])))  # in note order, by source
+    cited = sorted({result_of[rank] for _, rank, _ in chosen})
+    number = {result: i + 1 for i, result in enumerate(cited)}
+    quotes = tuple(Quote(e.unit.text, number[result_of[rank]], e.unit.line, e.unit.kind,
                          matched=_place(rank, e) in matched) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
-                  sources=tuple(hits[rank] for rank in cited_ranks), hits=tuple(hits))
+                  sources=tuple(results[result] for result in cited), hits=tuple(results))
 
 
 def _place(rank: int, evidence: Evidence) -> tuple[int, int, str]:

@@ -27,6 +27,7 @@ class Tuning:
     code_bonus: float = 0.0            # a how-to question's quote holding code scores this much more
     whole_passage_chars: int = 600     # the best passage, if no longer than this, is quoted whole...
     whole_section: bool = True         # ... with the rest of its section among the passages quotes come from
+    join_parts: bool = True            # a section's next part, ranked lower, is shown with it as one result
     # Abstention: when to say the notes don't cover a question.
     bar: str = "probes"                # "fixed": min_answerability; "probes": set from unrelated questions
     min_answerability: float = 0.3     # the bar when fixed: answerability = closest sentence's cosine

@@ -43,6 +43,7 @@ LEVERS: dict[str, list] = {
     "code_bonus": [0.0, 0.25, 0.5],
     "whole_passage_chars": [0, 300, 600],
     "whole_section": [False, True],
+    "join_parts": [False, True],
     "bar": ["fixed", "probes"],  # the bar first: the penalties below are measured against it
     "probe_quantile": [0.75, 0.9, 0.95, 1.0],
     "probe_margin": [-0.1, -0.05, 0.0, 0.05, 0.1],
@@ -55,7 +56,7 @@ BASELINE = Tuning(dense_weight=1.0, unit_weight=0.5, lexical_weight=0.4, lexical
                   neighbour_weight=0.0, note_weight=0.0, answer_passages=3, max_quotes=4, quote_margin=0.75,
                   quote_words=0.3, quote_passage=0.5, context_penalty=0.0, bar="fixed", min_answerability=0.475,
                   coverage_bonus=0.3, unknown_term_penalty=0.3, rare_zipf=3.0, whole_passage_chars=0,
-                  whole_section=False)
+                  whole_section=False, join_parts=False)
 # Not chosen by the data: a line that only frames an answer (links alone, "Source: ...", a label) is not
 # quoted ahead of the sentence that answers, unless a link is asked for; nor does a passage of nothing
 # else ("See also: [[Other note]]") rank ahead of the note it points to. Measured, 0.25 against 0 is one

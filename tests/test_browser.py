@@ -41,6 +41,19 @@ REFERENCE_NOTE = """# Reference style
 [study]: system-design.md
 [`clock.mark()`]: #clockmark
 """
+SOURDOUGH_NOTE = """# Sourdough
+
+## Feeding the starter
+A sourdough starter is a living culture of wild yeast and bacteria, and it gets hungry. Left alone on the counter \
+it turns sour, smells of nail varnish, grows a grey layer of hooch on top and stops lifting a loaf. Mine went flat \
+twice in the first month before I worked out a routine for feeding it.
+
+The culture doubles in four to eight hours in a warm kitchen, then falls back as the flour runs out. Bake when it \
+has just doubled and is domed, not after it has collapsed; a spoonful should float in water.
+
+Feed it one part starter, one part flour and one part water by weight, at the same hour each day. Keep it in the \
+fridge between bakes and feed it weekly, then twice at room temperature before baking again.
+"""  # one section, longer than a passage: cut in two for the index
 SVG_PAYLOAD = '<svg><a href="javascript:__pwned=1"><rect width=9 height=9>'
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,6 +66,7 @@ def app_url(tmp_path_factory):
     notes = copy_notes(root / "notes")
     (notes / "evil.md").write_text(EVIL_NOTE, encoding="utf-8")
     (notes / "reference.md").write_text(REFERENCE_NOTE, encoding="utf-8")
+    (notes / "sourdough.md").write_text(SOURDOUGH_NOTE, encoding="utf-8")
     with running_app(notes, root / "index") as url:
         yield url
 
@@ -189,6 +203,16 @@ def test_a_short_passage_is_quoted_whole_with_the_lines_that_match_marked(page):
     expect(quotes).to_contain_text("☐ Reread the time paper")  # a task shows its box, not "[ ]"
     assert quotes.locator("li.matched").first.evaluate("li => getComputedStyle(li).borderLeftColor") != \
         quotes.locator("li:not(.matched)").first.evaluate("li => getComputedStyle(li).borderLeftColor")
+
+
+def test_a_section_cut_for_size_is_one_source_card_read_on_past_the_cut(page):
+    ask(page, "why does my sourdough starter smell of nail varnish and go flat?")
+    card = page.locator("#sources #source-1")
+    expect(card.locator("h3")).to_have_text("[1] sourdough.md › Sourdough › Feeding the starter, lines 4–8",
+                                            timeout=TIMEOUT_MS)
+    expect(card).to_contain_text("smells of nail varnish")  # the first part, which the question matches
+    expect(card).to_contain_text("at the same hour each day")  # and the part after the cut, in the same card
+    expect(page.locator("#sources .source", has_text="Feeding the starter")).to_have_count(1)
 
 
 def test_a_question_the_notes_do_not_answer_says_so_and_why(page, tmp_path):
