@@ -39,7 +39,8 @@ thirty forty fifty hundred hundreds thousand thousands million millions billion 
 half double twice""".split())  # not "once": "once the leader fails" is a time, not a count
 _NUMBER = re.compile(  # digits, with at most a unit: "12", "3.5", "64kb", "10ms", "99%"; not "3rd", "2FA", "S3"
     r"\d[\d.,]*(?:%|[kmbgt]|[kmgtp]i?b|[kmg]?bps|[munp]?s|secs?|mins?|h|hrs?|d|days?|w|y|x|px|[rqt]ps|[kmg]?hz)?$")
-_VERSION = re.compile(r"@[\w.^~<>=*-]+")  # npm@5, react@^18.2: which release of a name, not a quantity
+_VERSION = re.compile(r"@[\w.^~<>=*-]+|\b\d+(?:\.\d+){2,}\b")  # npm@5, react@^18.2, 2.11.0, 10.0.0.1: which
+                                                                # release, which address, not a quantity
 _ASKS_FOR_A_NAME = re.compile(
     r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:command|setting|option|flag|parameter|policy|function|method|"
     r"tool|key|field|header|property|api|endpoint)s?\b", re.IGNORECASE)
@@ -138,7 +139,8 @@ def names_code(text: str) -> bool:
 
 def numbers(text: str) -> list[str]:
     """Words that are numbers: digits with at most a unit, or a number word ("12", "3.5", "10ms",
-    "dozen"); not a name with a digit in it ("S3", "EC2", "3rd", "2FA") nor a version ("npm@5")."""
+    "dozen"); not a name with a digit in it ("S3", "EC2", "3rd", "2FA") nor a version or an address
+    ("npm@5", "2.11.0", "10.0.0.1")."""
     return [w for w in words(_VERSION.sub(" ", said(text))) if _NUMBER.match(w) or w in _NUMBER_WORDS]
 
 

@@ -93,7 +93,9 @@ def test_quantity_questions_are_told_apart(question, wants):
                                           ("talk to 3rd party APIs", False), ("store it in S3 or EC2", False),
                                           ("once the leader fails", False), ("64kb pages, 99.9% uptime", True),
                                           ("turn on 2FA for the account", False), ("as of npm@5", False),
-                                          ("pin react@^18.2 in the manifest", False)])
+                                          ("pin react@^18.2 in the manifest", False),
+                                          ("added in 2.11.0 | Yes", False), ("listens on 10.0.0.1", False),
+                                          ("up to 1.5 GB", True)])
 def test_a_number_is_digits_or_a_number_word(text, states):
     assert states_quantity(text) is states
 
