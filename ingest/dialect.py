@@ -35,9 +35,38 @@ SYSTEM_PROPERTY = re.compile(r"(?<!\S)(?:id|collapsed|heading|background-color):
 PROPERTY = re.compile(r"^([A-Za-z][\w-]{0,60})::(?:[ \t]+(.*))?$")
 
 
-_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _CONTENT_TAB = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]{0,200})"[ \t]*$')  # MkDocs Material: === "Python"
 _CONTAINER = re.compile(r"^[ \t]*:::+[ \t]*([A-Za-z][\w-]{0,30})?(?:\[([^\]\n]{0,200})\])?[ \t]*([^\n]{0,200})$")
+
+
+class _Fences:
+    """Whether the line being read is in a code block, line by line: a fence closes only with the
+    character it opened with, at least as many times and nothing after it (CommonMark), so a block of
+    four backticks may show a three-backtick one."""
+
+    def __init__(self) -> None:
+        self.open: tuple[str, int] | None = None  # the opening fence's character and length
+
+    @property
+    def inside(self) -> bool:
+        return self.open is not None
+
+    def toggles(self, line: str) -> bool:
+        """Whether this line opens or closes a fence (and so is code itself)."""
+        fence = _FENCE.match(line)
+        if fence is None:
+            return False
+        mark, rest = fence.group(1), line[fence.end():]
+        if self.open is None:
+            if mark[0] == "`" and "`" in rest:  # ```js` is inline code, not a fence
+                return False
+            self.open = (mark[0], len(mark))
+            return True
+        if mark[0] == self.open[0] and len(mark) >= self.open[1] and not rest.strip():
+            self.open = None
+            return True
+        return False
 
 
 def unwrap_docs_markup(lines: list[str]) -> list[str]:
@@ -45,12 +74,12 @@ def unwrap_docs_markup(lines: list[str]) -> list[str]:
     line of its own and its body loses the 4-space indent that would make it a code block; a
     VuePress/Docusaurus '::: tip Title' marker becomes 'Title:' and a closing ':::' a blank line.
     Code fences are left as they are."""
-    out, fenced, i = list(lines), False, 0
+    out, fences, i = list(lines), _Fences(), 0
     while i < len(out):
         line = out[i]
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and (tab := _CONTENT_TAB.match(line)):
+        if fences.toggles(line) or fences.inside:
+            pass
+        elif tab := _CONTENT_TAB.match(line):
             indent = len(tab.group(1).expandtabs(4))
             out[i] = f"{tab.group(1)}{tab.group(2)}:"
             j = i + 1
@@ -60,7 +89,7 @@ def unwrap_docs_markup(lines: list[str]) -> list[str]:
                 j += 1
             i = j
             continue
-        elif not fenced and (container := _CONTAINER.match(line)):
+        elif container := _CONTAINER.match(line):
             title = (container.group(2) or container.group(3) or "").strip()
             out[i] = f"{title}:" if title and title[-1].isalnum() else title
         i += 1
@@ -78,11 +107,11 @@ def hide_comments(lines: list[str]) -> list[str]:
     found block by block. A %% in a code block or in `inline code` is code (Jupyter's %%timeit), and a
     %% that never closes is left as written: what is not surely a comment is not lost."""
     marks: list[tuple[int, int]] = []  # (line, column) of every comment mark outside code
-    fenced = False
+    fences = _Fences()
     for n, line in enumerate(lines):
-        if _FENCE.match(line) and not len(marks) % 2:  # inside a comment a fence is hidden text too
-            fenced = not fenced
-        elif not fenced and "%%" in line:
+        if not len(marks) % 2 and (fences.toggles(line) or fences.inside):  # in a comment a fence is hidden text
+            continue
+        if "%%" in line:
             marks += [(n, m.start()) for m in _COMMENT_OR_CODE.finditer(line) if m.group() == "%%"]
     if len(marks) % 2:
         marks.pop()

@@ -12,7 +12,7 @@ from .links import Link, note_links, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
 _EXPORT_ID = re.compile(r" [0-9a-f]{32}$")
-SPLIT_VERSION = 16  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 17  # bump whenever split_note gives other passages for the same text
 # A passage keeps its own links and this many of its section's and ancestors' (a "Reference: …" line
 # cut away from it); a section of hundreds (a changelog, a list of links) is not about each passage.
 CONTEXT_LINKS = 5

@@ -300,3 +300,14 @@ def test_a_callouts_title_shows_on_a_line_of_its_own():
     shown = note_html("> [!quote] Kleppmann, p. 161\n> In practice, one follower is synchronous.\n\n> [!tip] Alone\n")
     assert "<strong>Quote:</strong> Kleppmann, p. 161<br />\nIn practice" in shown
     assert "<strong>Tip:</strong> Alone</p>" in shown  # a title with nothing after it: no break left dangling
+
+
+def test_a_fence_closes_only_as_it_opened_so_code_showing_a_fence_keeps_its_percent_signs():
+    """A block of four backticks may show a three-backtick one (how to write a code block); the
+    three-backtick line inside neither closes it nor lets a %% in the code read as a comment."""
+    note = ("# Jupyter\n\nTime a cell like so:\n\n````markdown\n```python\n%%timeit\nread_group()\n```\n"
+            "%% and this line too\n````\n\nA real %%hidden%% remark.\n\n~~~\n```\n::: tip Not a container\n~~~\n")
+    text = "\n".join(p.text for p in split_note("j.md", note))
+    assert "%%timeit" in text and "%% and this line too" in text
+    assert "hidden" not in text and "A real remark." in text
+    assert "::: tip Not a container" in text  # in code: not unwrapped as a docs container either
