@@ -39,6 +39,7 @@ thirty forty fifty hundred hundreds thousand thousands million millions billion 
 half double twice""".split())  # not "once": "once the leader fails" is a time, not a count
 _NUMBER = re.compile(  # digits, with at most a unit: "12", "3.5", "64kb", "10ms", "99%"; not "3rd", "2FA", "S3"
     r"\d[\d.,]*(?:%|[kmbgt]|[kmgtp]i?b|[kmg]?bps|[munp]?s|secs?|mins?|h|hrs?|d|days?|w|y|x|px|[rqt]ps|[kmg]?hz)?$")
+_ADDRESS = re.compile(r"\S+@\S+\.\w+|\b(?:https?://|www\.)\S+", re.IGNORECASE)  # an e-mail or a web address
 _VERSION = re.compile(r"@[\w.^~<>=*-]+|\b\d+(?:\.\d+){2,}\b")  # npm@5, react@^18.2, 2.11.0, 10.0.0.1: which
                                                                 # release, which address, not a quantity
 _ASKS_FOR_A_NAME = re.compile(
@@ -108,7 +109,9 @@ def rare_words(question: str, rare_zipf: float = Tuning.rare_zipf) -> list[str]:
 
 
 def unknown_terms(question: str, vocabulary: Vocabulary, rare_zipf: float = Tuning.rare_zipf) -> list[str]:
-    """Names and rare words of the question that the notes never use, typos of their words aside."""
+    """Names and rare words of the question that the notes never use, typos of their words aside. An
+    address in a question (Jane@Example.com, https://api.example.com/v1) is an example, not a topic."""
+    question = _ADDRESS.sub(" ", question)
     specific = names(question) + rare_words(question, rare_zipf)
     return list(dict.fromkeys(term for term in specific if not vocabulary.knows(term)))
 

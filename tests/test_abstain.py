@@ -71,6 +71,12 @@ def test_unknown_terms_are_the_names_and_rare_words_the_notes_never_use():
     assert unknown_terms(question, VOCABULARY) == ["TLS", "anycast"]
 
 
+def test_an_address_in_a_question_is_an_example_not_a_topic():
+    question = "users sign up as Jane@Example.com and log in via https://Okta.example.org/sso - why two Kafka rows?"
+    assert unknown_terms(question, VOCABULARY) == []
+    assert unknown_terms("why does Kafka need TLS for Jane?", VOCABULARY) == ["TLS", "Jane"]
+
+
 @pytest.mark.parametrize("question, wants", [
     ("how many replicas should each kafka partition get", True),
     ("Kafka topics: how long are messages kept?", True),
