@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 import yaml
 
 MAX_FRONT_MATTER_CHARS = 20_000  # YAML beyond this is not read: a note's header, not a data file
+MAX_SUMMARY_CHARS = 300  # of a note's description: a line on what it is about, read with each of its passages
 
 # Linear over any note: every scan stops at the next bracket, brace or line end, and is bounded.
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#]{1,300})?(#[^\[\]\n|]{0,300})?(?:\|([^\[\]\n]{0,300}))?\]\]")
@@ -168,10 +169,11 @@ class NoteMeta:
     title: str = ""
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    summary: str = ""  # its description or summary: the writer's one line on what the note is about
 
 
 def read_front_matter(yaml_text: str) -> NoteMeta:
-    """title, aliases and tags from YAML front matter; anything malformed reads as nothing."""
+    """title, aliases, tags and summary from YAML front matter; anything malformed reads as nothing."""
     if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
         return NoteMeta()
     try:
@@ -216,10 +218,16 @@ def property_front_matter(lines: list[str]) -> tuple[NoteMeta, int]:
 def _meta(data: object) -> NoteMeta:
     if not isinstance(data, dict):
         return NoteMeta()
-    title = data.get("title")
+    title, summary = data.get("title"), data.get("description") or data.get("summary")
     return NoteMeta(title=" ".join(str(title).split())[:200] if isinstance(title, (str, int, float)) else "",
                     aliases=_strings(data.get("aliases") or data.get("alias")),
-                    tags=tuple(t.lstrip("#") for t in _strings(data.get("tags") or data.get("tag"))))
+                    tags=tuple(t.lstrip("#") for t in _strings(data.get("tags") or data.get("tag"))),
+                    summary=_clipped(" ".join(summary.split()), MAX_SUMMARY_CHARS) if isinstance(summary, str) else "")
+
+
+def _clipped(text: str, most: int) -> str:
+    """At most that many characters, cut between words."""
+    return text if len(text) <= most else text[:most + 1].rsplit(" ", 1)[0][:most]
 
 
 def searchable(text: str) -> str:

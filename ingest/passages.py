@@ -12,7 +12,7 @@ from .links import Link, note_links, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
 _EXPORT_ID = re.compile(r" [0-9a-f]{32}$")
-SPLIT_VERSION = 17  # bump whenever split_note gives other passages for the same text
+SPLIT_VERSION = 18  # bump whenever split_note gives other passages for the same text
 # A passage keeps its own links and this many of its section's and ancestors' (a "Reference: …" line
 # cut away from it); a section of hundreds (a changelog, a list of links) is not about each passage.
 CONTEXT_LINKS = 5
@@ -30,17 +30,19 @@ class Passage:
     links: tuple[Link, ...] = ()  # its own links, then up to CONTEXT_LINKS of its section's and ancestors'
     units: tuple[Unit, ...] = field(default=(), compare=False)
     aliases: tuple[str, ...] = ()  # the note's other names (front matter)
+    summary: str = ""              # the note's description (front matter): what every part of it is about
     tags: tuple[str, ...] = ()     # the note's tags (front matter)
     related: tuple[str, ...] = ()  # notes it links to: [[wikilinks]] as written, [text](other.md) as paths
 
 
 def passage_document(passage: Passage) -> str:
     """The text embedded and searched for a passage: its heading path (the note's title first, with
-    its aliases), then its words (a wikilink reads as its text; shortcodes and embeds are dropped)."""
+    its aliases), the note's summary, then its words (a wikilink reads as its text; shortcodes and
+    embeds are dropped)."""
     heading = " > ".join(passage.heading)
     if passage.aliases:
         heading += f" ({', '.join(passage.aliases)})"
-    return f"{heading}\n{searchable(passage.text)}" if heading else searchable(passage.text)
+    return "\n".join(part for part in (heading, passage.summary, searchable(passage.text)) if part)
 
 
 def note_title(doc: str, note: ParsedNote) -> str:
@@ -84,7 +86,7 @@ def split_note(doc: str, text: str, max_chars: int = 500) -> list[Passage]:
                 lines=(group[0].start, group[-1].end), text=body,
                 links=(*own, *around[:CONTEXT_LINKS]),
                 units=tuple(unit for piece in group for unit in piece.units),
-                aliases=note.meta.aliases, tags=note.meta.tags,
+                aliases=note.meta.aliases, tags=note.meta.tags, summary=note.meta.summary,
                 related=tuple(dict.fromkeys(note_targets(body) + note_links(body, note.references))),
             ))
     return passages

@@ -294,14 +294,15 @@ def _passage_to_json(p: Passage) -> dict:
             "links": [{"url": link.url, "text": link.text} for link in p.links],
             "units": [[u.text, u.line, u.kind] for u in p.units],
             **{key: list(value) for key, value in (("aliases", p.aliases), ("tags", p.tags), ("related", p.related))
-               if value}}
+               if value}, **({"summary": p.summary} if p.summary else {})}
 
 
 def _passage_from_json(row: dict) -> Passage:
     return Passage(id=row["id"], doc=row["doc"], heading=tuple(row["heading"]), lines=tuple(row["lines"]),
                    text=row["text"], links=tuple(Link(link["url"], link["text"]) for link in row["links"]),
                    units=tuple(Unit(*unit) for unit in row["units"]), aliases=tuple(row.get("aliases", ())),
-                   tags=tuple(row.get("tags", ())), related=tuple(row.get("related", ())))
+                   tags=tuple(row.get("tags", ())), related=tuple(row.get("related", ())),
+                   summary=str(row.get("summary", "")))
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

@@ -36,6 +36,41 @@ def test_front_matter_title_is_the_notes_top_heading_and_is_not_indexed_as_text(
     assert passage_document(passages[0]).startswith("CAP Theorem (Brewer's theorem)\n")
 
 
+DOCS_PAGE = """---
+title: npm-install-ci-test
+description: Install a project with a clean slate and run tests
+---
+
+### Synopsis
+
+npm install-ci-test
+
+### Description
+
+This command runs `npm ci` followed immediately by `npm test`.
+"""
+
+
+def test_a_notes_description_is_searched_with_each_of_its_passages_and_never_quoted():
+    """A docs page's description (Docusaurus, Hugo, GitBook, npm's docs) is the writer's line on
+    what the whole page is about: every passage is found by it, as by the title; it is not body text."""
+    passages = split_note("commands/npm-install-ci-test.md", DOCS_PAGE)
+    summary = "Install a project with a clean slate and run tests"
+    assert len(passages) == 2 and all(p.summary == summary for p in passages)
+    assert all(passage_document(p).startswith("npm-install-ci-test > ") for p in passages)
+    assert all(f"\n{summary}\n" in passage_document(p) for p in passages)
+    assert all("clean slate" not in p.text and "clean slate" not in "".join(u.text for u in p.units) for p in passages)
+
+
+@pytest.mark.parametrize("front_matter, summary", [
+    ("summary: Ten words   on\n  two lines", "Ten words on two lines"),  # Hugo's summary, folded
+    ("description: [not, a, line]", ""), ("description: 42", ""), ("description:", ""),
+    ("description: " + "word " * 100, ("word " * 60).strip()),  # at most 300 characters
+])
+def test_a_summary_is_one_line_of_text_or_nothing(front_matter, summary):
+    assert read_front_matter(front_matter).summary == summary[:300]
+
+
 def test_wikilinks_read_as_their_text_and_are_kept_as_links_to_notes():
     passages = split_note("cap.md", VAULT_NOTE)
     document = "\n".join(passage_document(p) for p in passages)

@@ -80,3 +80,14 @@ def test_a_rebuild_reports_the_notes_as_unchanged_not_added(small: Config, fake_
                                 f"0 reused) in {report.seconds:.1f} s")
     first = ingest(Config(notes_dir=small.notes_dir, index_dir=small.index_dir.parent / "fresh"), fake_encoder)
     assert first.summary().endswith("; built the index")
+
+
+def test_what_front_matter_says_of_a_note_is_kept_in_the_index(tmp_path: Path, fake_encoder):
+    note = ("---\ntitle: Caching\naliases: [cache]\ntags: [perf]\ndescription: When to keep a copy near the reader\n"
+            "---\nLRU evicts the least recently used entry. See [[Redis]].\n")
+    config = Config(notes_dir=write_notes(tmp_path / "notes", {"caching.md": note}), index_dir=tmp_path / "index")
+    written = ingest(config, fake_encoder).data.passages
+    [passage] = read_index(config.index_dir).passages
+    assert passage == written[0]
+    assert (passage.aliases, passage.tags, passage.summary, passage.related) == \
+        (("cache",), ("perf",), "When to keep a copy near the reader", ("Redis",))
