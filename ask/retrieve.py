@@ -10,7 +10,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ingest import IndexData, Passage, Unit, passage_searched, searchable
+from ingest import IndexData, Passage, Unit, passage_document, searchable
 
 from .framing import is_context
 from .lexical import LexicalIndex
@@ -56,7 +56,7 @@ class Retriever:
         same = self.note_of[1:] == self.note_of[:-1] if len(docs) > 1 else np.zeros(0, bool)
         self.has_before = np.concatenate([[False], same])  # passage i-1 is of the same note
         self.has_after = np.concatenate([same, [False]])
-        document_words = [words(passage_searched(p)) for p in data.passages]  # split once, used twice
+        document_words = [words(passage_document(p)) for p in data.passages]  # split once, used twice
         self.lexical = LexicalIndex([terms_of_words(lowered) + terms(" ".join(p.tags))
                                      for lowered, p in zip(document_words, data.passages)])
         self.vocabulary = Vocabulary.of_words(document_words)

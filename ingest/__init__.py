@@ -7,7 +7,7 @@ from .links import REFERENCE_LINK, Link, is_web_url, note_links, note_path, uniq
 from .markdown import Unit, list_item_depth, new_parser, parse_note
 from .notes import NoNotes, NoteHashes, NoteSet, read_note, read_notes
 from .onnx import OnnxEncoder, load_exported_encoder
-from .passages import Passage, passage_document, passage_searched, split_note
+from .passages import Passage, passage_document, split_note
 from .store import (
     IndexCorrupt,
     IndexData,
@@ -25,7 +25,6 @@ __all__ = [
     "IndexMissing", "IndexUnusable", "IndexWriteFailed", "IngestBusy", "IngestReport", "Link", "Manifest", "NoNotes",
     "NoteHashes", "NoteSet", "OnnxEncoder", "Passage", "Unit", "counted", "diff_notes", "embedding_scheme",
     "for_display", "ingest", "is_web_url", "list_item_depth", "load_encoder", "load_exported_encoder", "new_parser",
-    "note_links", "note_path", "note_targets", "parse_note", "passage_document", "passage_searched", "read_index",
-    "read_manifest", "REFERENCE_LINK", "read_note", "read_notes", "resolve_note", "searchable", "split_note",
-    "unique_links",
+    "note_links", "note_path", "note_targets", "parse_note", "passage_document", "read_index", "read_manifest",
+    "REFERENCE_LINK", "read_note", "read_notes", "resolve_note", "searchable", "split_note", "unique_links",
 ]

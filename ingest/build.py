@@ -16,7 +16,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from .config import Config
-from .dialect import embedded
+from .dialect import searchable
 from .encoder import Embedder
 from .notes import NoteSet, read_notes
 from .onnx import load_exported_encoder
@@ -226,7 +226,7 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
 
     report(0, len(todo))
     new_passages, new_units = encoder.encode_passages([passage_document(p) for p, _ in todo],
-                                                      [[embedded(u.text) for u in p.units] for p, _ in todo], report)
+                                                      [[searchable(u.text) for u in p.units] for p, _ in todo], report)
     fresh = dict(zip((key for _, key in todo), zip(new_passages, new_units)))
     vectors = np.zeros((len(passages), encoder.dim), np.float32)
     unit_blocks = []
@@ -245,5 +245,5 @@ def _vectors(passages: list[Passage], old: IndexData | None, encoder: Embedder,
 def _embedded(passage: Passage) -> bytes:
     """What the encoder is given for a passage, its document and each unit's words, as a digest:
     20 bytes where the texts of a large folder's passages, old and new, would hold hundreds of MB."""
-    texts = (passage_document(passage), *(embedded(u.text) for u in passage.units))
+    texts = (passage_document(passage), *(searchable(u.text) for u in passage.units))
     return hashlib.sha1("\x1f".join(texts).encode("utf-8")).digest()

@@ -230,16 +230,6 @@ def _clipped(text: str, most: int) -> str:
     return text if len(text) <= most else text[:most + 1].rsplit(" ", 1)[0][:most]
 
 
-_LINK_ADDRESS = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,300}\")?\)")
-
-
-def embedded(text: str) -> str:
-    """What the encoder reads of Markdown: its searchable words, a link as its text without its address
-    (a reader reads "[the docs](https://…/a/b/c)" as "the docs"; the address is a string of tokens
-    that says little and, in a passage of links, crowds out its words)."""
-    return _LINK_ADDRESS.sub(r"\1", searchable(text))
-
-
 def searchable(text: str) -> str:
     """The words of Markdown, as embedded and searched: [[note|alias]] reads 'alias', [[note]] reads
     'note', embeds and shortcodes are dropped (an embed's URL stays), callout markers, block ids, block

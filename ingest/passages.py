@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from .dialect import embedded, note_targets, searchable
+from .dialect import note_targets, searchable
 from .links import Link, note_links, unique_links
 from .markdown import Block, ParsedNote, Unit, cut_unit, list_item_depth, parse_note, split_sentences
 
@@ -17,7 +17,7 @@ SPLIT_VERSION = 18  # bump whenever split_note gives other passages for the same
 # cut away from it); a section of hundreds (a changelog, a list of links) is not about each passage.
 CONTEXT_LINKS = 5
 HARD_LIMIT = 4      # times max_chars: no passage is longer, whatever the Markdown (a huge code block, one long line)
-SCHEME = "heading-path+text/4"  # passage_document, mean-pooled; long units pooled from its pass; a change re-embeds all
+SCHEME = "heading-path+text/3"  # passage_document, mean-pooled; long units pooled from its pass; a change re-embeds all
 
 
 @dataclass(frozen=True)
@@ -36,23 +36,13 @@ class Passage:
 
 
 def passage_document(passage: Passage) -> str:
-    """The text embedded for a passage: its heading path (the note's title first, with its aliases),
-    the note's summary, then its words (a wikilink reads as its text, a link as its text without its
-    address; shortcodes and embeds are dropped)."""
-    return _document(passage, embedded(passage.text))
-
-
-def passage_searched(passage: Passage) -> str:
-    """The text searched by words for a passage: as embedded, but a link keeps its address, whose words
-    a question may name (the site, a page's slug)."""
-    return _document(passage, searchable(passage.text))
-
-
-def _document(passage: Passage, words: str) -> str:
+    """The text embedded and searched for a passage: its heading path (the note's title first, with
+    its aliases), the note's summary, then its words (a wikilink reads as its text; shortcodes and
+    embeds are dropped)."""
     heading = " > ".join(passage.heading)
     if passage.aliases:
         heading += f" ({', '.join(passage.aliases)})"
-    return "\n".join(part for part in (heading, passage.summary, words) if part)
+    return "\n".join(part for part in (heading, passage.summary, searchable(passage.text)) if part)
 
 
 def note_title(doc: str, note: ParsedNote) -> str:

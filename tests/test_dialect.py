@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ask.render import inline_html, note_html
-from ingest import for_display, note_path, passage_document, passage_searched, split_note
-from ingest.dialect import embedded, note_targets, read_front_matter, resolve_note, searchable
+from ingest import for_display, note_path, passage_document, split_note
+from ingest.dialect import note_targets, read_front_matter, resolve_note, searchable
 
 VAULT_NOTE = """---
 title: "CAP Theorem"
@@ -69,19 +69,6 @@ def test_a_notes_description_is_searched_with_each_of_its_passages_and_never_quo
 ])
 def test_a_summary_is_one_line_of_text_or_nothing(front_matter, summary):
     assert read_front_matter(front_matter).summary == summary[:300]
-
-
-def test_the_encoder_reads_a_link_as_its_text_and_word_search_keeps_its_address():
-    """An address is a run of tokens that says little (a changelog line is mostly two of them) and
-    crowds a passage's words out of what the encoder reads; a question may still name the site."""
-    line = ("* [`4a1b2c3`](https://github.com/nodejs/node/commit/4a1b2c3) - **fs**: promises are stable "
-            "[#26581](https://github.com/nodejs/node/pull/26581 \"PR\"), see ![the chart](img/chart.png) "
-            "and https://redis.io/docs/streams")
-    assert embedded(line) == ("* `4a1b2c3` - **fs**: promises are stable #26581, see the chart "
-                              "and https://redis.io/docs/streams")  # a bare address is all the text there is
-    [passage] = split_note("changes.md", "# Changes\n\n" + line + "\n")
-    assert "github.com" not in passage_document(passage) and "github.com" in passage_searched(passage)
-    assert passage_document(passage).startswith("Changes\n* `4a1b2c3` - **fs**")
 
 
 def test_wikilinks_read_as_their_text_and_are_kept_as_links_to_notes():
