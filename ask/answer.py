@@ -96,7 +96,7 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
             candidates.append((score, rank, evidence))
     if not candidates:
         top = hits[0].passage
-        results = joined_parts(hits)[0] if tuning.join_parts else hits
+        results, _ = _as_results(hits, tuning)
         return Answer(question, abstained=False, sources=tuple(results[:1]), hits=tuple(results),
                       quotes=(Quote(top.text, 1, top.lines[0]),))
     best = max(c[0] for c in candidates)  # the margin is taken from the best before any bonus
@@ -110,7 +110,7 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
     for rank in _read_whole(hits, tuning):
         chosen += [(best, rank, e) for e in hits[rank].evidence if _place(rank, e) not in matched
                    and (wants_links or not is_context(e.unit.text))]
-    results, result_of = joined_parts(hits) if tuning.join_parts else (hits, range(len(hits)))
+    results, result_of = _as_results(hits, tuning)
     chosen.sort(key=lambda c: (result_of[c[1]], c[1], hits[c[1]].evidence.index(c[2])))  # in note order, by source
     cited = sorted({result_of[rank] for _, rank, _ in chosen})
     number = {result: i + 1 for i, result in enumerate(cited)}
@@ -118,6 +118,11 @@ def compose_answer(question: str, hits: list[Hit], tuning: Tuning = Tuning()) ->
                          matched=_place(rank, e) in matched) for _, rank, e in chosen)
     return Answer(question, abstained=False, quotes=quotes,
                   sources=tuple(results[result] for result in cited), hits=tuple(results))
+
+
+def _as_results(hits: list[Hit], tuning: Tuning) -> tuple[list[Hit], list[int]]:
+    """The hits as the reader is shown them, and the result each hit is in (ask.parts)."""
+    return joined_parts(hits) if tuning.join_parts else (list(hits), list(range(len(hits))))
 
 
 def _place(rank: int, evidence: Evidence) -> tuple[int, int, str]:

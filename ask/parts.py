@@ -23,8 +23,7 @@ def joined_parts(hits: Sequence[Hit]) -> tuple[list[Hit], list[int]]:
             continue
         parts = [first]
         following = rank_of_row.get(hits[first].row + 1)
-        while following is not None and following > first and result_of[following] < 0 \
-                and _same_section(hits[parts[-1]], hits[following]):
+        while following is not None and following > first and _same_section(hits[parts[-1]], hits[following]):
             parts.append(following)
             following = rank_of_row.get(hits[following].row + 1)
         for part in parts:
