@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from wordfreq import zipf_frequency
 
-from .terms import STOPWORDS, said, tokens, words
+from .terms import STOPWORDS, URL, said, tokens, words
 from .tuning import Tuning
 from .vocabulary import Vocabulary
 
@@ -39,8 +39,8 @@ thirty forty fifty hundred hundreds thousand thousands million millions billion 
 half double twice""".split())  # not "once": "once the leader fails" is a time, not a count
 _NUMBER = re.compile(  # digits, with at most a unit: "12", "3.5", "64kb", "10ms", "99%"; not "3rd", "2FA", "S3"
     r"\d[\d.,]*(?:%|[kmbgt]|[kmgtp]i?b|[kmg]?bps|[munp]?s|secs?|mins?|h|hrs?|d|days?|w|y|x|px|[rqt]ps|[kmg]?hz)?$")
-_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|\b(?:https?://|www\.)\S{1,2000}",
-                      re.IGNORECASE)  # an e-mail or a web address
+_ADDRESS = re.compile(rf"[\w.+-]{{1,64}}@[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{1,8}}|{URL.pattern}",
+                      re.IGNORECASE)  # an e-mail, or a web address as ask.terms reads one
 _VERSION = re.compile(r"@[\w.^~<>=*-]+|\b\d+(?:\.\d+){2,}\b")  # npm@5, react@^18.2, 2.11.0, 10.0.0.1: which
                                                                 # release, which address, not a quantity
 _ASKS_FOR_A_NAME = re.compile(

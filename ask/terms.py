@@ -24,18 +24,18 @@ also e.g i.e etc vs versus
 """.split())
 
 
-_URL = re.compile(r"https?://\S{1,2000}|www\.\S{1,2000}")
+URL = re.compile(r"https?://\S{1,2000}|www\.\S{1,2000}")  # a web address as written in text
 _LINK_MARKUP = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
 
 
 def said(text: str) -> str:
     """The text as a reader takes it in: a link's words, not its address ([[note|alias]] reads 'alias')."""
-    return _URL.sub(" ", _LINK_MARKUP.sub(r"\1", searchable(text)))
+    return URL.sub(" ", _LINK_MARKUP.sub(r"\1", searchable(text)))
 
 
 def has_link(text: str) -> bool:
     """A web link, or a [[wikilink]] to another note (not an ![[embed]])."""
-    return bool(_URL.search(text) or _LINK_MARKUP.search(text) or note_targets(text))
+    return bool(URL.search(text) or _LINK_MARKUP.search(text) or note_targets(text))
 
 
 @lru_cache(maxsize=1)
