@@ -17,7 +17,7 @@ class Tuning:
     neighbour_weight: float = 0.05     # plus this x the better neighbouring passage's score (same note)
     note_weight: float = 0.0           # plus this x the best score of any passage of the same note
     # Answer: which sentences of the best passages are quoted.
-    answer_passages: int = 3           # passages an answer may quote, and whose evidence counts
+    answer_passages: int = 4           # passages an answer may quote, and whose evidence counts
     max_quotes: int = 5
     quote_margin: float = 0.65         # a quote scores at least this share of the best quote
     quote_words: float = 0.3           # a quote's score: cosine + this x question words it holds...
@@ -37,7 +37,7 @@ class Tuning:
     probe_answered: float = 0.7        # a probe scoring this high is answered by the notes, not unrelated (a rule)
     coverage_bonus: float = 0.3
     unknown_term_penalty: float = 0.4  # a name or rare word the notes never use takes this off
-    rare_zipf: float = 1.5             # "rare": less common in English than this (wordfreq's Zipf scale)
+    rare_zipf: float = 2.0             # "rare": less common in English than this (wordfreq's Zipf scale)
     weak_band: float = 0.05            # an answer scoring less than this above the bar says it is a weak match
 
     def __post_init__(self) -> None:

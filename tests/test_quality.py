@@ -21,17 +21,19 @@ CACHE = REPO / ".cache" / "test-indexes"
 NOTES = {"seed-notes": BUNDLED_NOTES, **{name: CORPORA / name for name in
                                           ("system-design-primer", "jbranchaud-til", "jzhao-garden", "nats-docs")}}
 # measured at stop 18, answer_support at stop 20, hit@600 and mrr@10 at stop 22 (a section read on past its cut:
-# mrr up, hit@600 down on two folders; docs/quality.md), less one question; false_abstain is a ceiling
+# mrr up, hit@600 down on two folders), the bundled notes' answer_support and abstain_recall of the vault and
+# nats-docs at stop 23 (the ascent run to convergence; docs/quality.md), less one question; false_abstain is
+# a ceiling
 FLOORS = {
-    "seed-notes": {"hit@600": 0.864, "mrr@10": 0.831, "answer_support": 0.837, "abstain_recall": 0.374,
+    "seed-notes": {"hit@600": 0.864, "mrr@10": 0.831, "answer_support": 0.864, "abstain_recall": 0.374,
                    "false_abstain": 0.028},
     "system-design-primer": {"hit@600": 0.819, "mrr@10": 0.842, "answer_support": 0.879, "abstain_recall": 0.299,
                              "false_abstain": 0.021},
     "jbranchaud-til": {"hit@600": 0.749, "mrr@10": 0.949, "answer_support": 0.974, "abstain_recall": 0.499,
                        "false_abstain": 0.026},
-    "jzhao-garden": {"hit@600": 0.724, "mrr@10": 0.807, "answer_support": 0.799, "abstain_recall": 0.0,
+    "jzhao-garden": {"hit@600": 0.724, "mrr@10": 0.807, "answer_support": 0.799, "abstain_recall": 0.099,
                      "false_abstain": 0.026},
-    "nats-docs": {"hit@600": 0.699, "mrr@10": 0.796, "answer_support": 0.824, "abstain_recall": 0.099,
+    "nats-docs": {"hit@600": 0.699, "mrr@10": 0.796, "answer_support": 0.824, "abstain_recall": 0.0,
                   "false_abstain": 0.026},
 }
 
