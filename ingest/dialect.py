@@ -138,10 +138,8 @@ def drawing_text(lines: list[str]) -> list[str]:
     """An Excalidraw drawing (a .excalidraw.md note of Obsidian's Excalidraw plugin) as the words
     written in it: its "Text Elements", line for line, the rest blank (the plugin's banner, its
     headings, the list of embedded files). Other notes are returned as they are."""
-    if not lines or lines[0].strip() != "---":
-        return lines
-    end_of_header = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-    if not any(_DRAWING.match(line) for line in lines[1:end_of_header]):  # said in its front matter only
+    end_of_header = _header_end(lines, "---")  # a drawing says so in its front matter only
+    if end_of_header is None or not any(_DRAWING.match(line) for line in lines[1:end_of_header]):
         return lines
     out, keep = list(lines), False
     for n in range(end_of_header + 1, len(lines)):
@@ -151,6 +149,13 @@ def drawing_text(lines: list[str]) -> list[str]:
         if heading or not keep:
             out[n] = ""
     return out
+
+
+def _header_end(lines: list[str], fence: str) -> int | None:
+    """The line closing a header that the note's first line opens with fence ('---', '+++'), or None."""
+    if not lines or lines[0].strip() != fence:
+        return None
+    return next((i for i, line in enumerate(lines[1:], 1) if line.strip() == fence), None)
 
 
 def as_read(lines: list[str]) -> list[str]:
@@ -186,9 +191,7 @@ def read_front_matter(yaml_text: str) -> NoteMeta:
 def toml_front_matter(lines: list[str]) -> tuple[NoteMeta, int]:
     """Hugo's TOML front matter (between '+++' lines at the top): what it says, and how many lines it
     takes (0 when there is none). Malformed TOML still takes its lines: it is a header, not prose."""
-    if not lines or lines[0].strip() != "+++":
-        return NoteMeta(), 0
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "+++"), None)
+    end = _header_end(lines, "+++")
     if end is None:
         return NoteMeta(), 0
     toml_text = "\n".join(lines[1:end])
