@@ -8,7 +8,7 @@ from ingest import Link, Passage, Unit, list_item_depth, unique_links
 
 from .abstain import Coverage, asks_for_code
 from .framing import is_context
-from .parts import joined_parts
+from .parts import joined_parts, same_section
 from .retrieve import Evidence, Hit
 from .terms import said, words
 from .tuning import Tuning
@@ -134,12 +134,10 @@ def _read_whole(hits: list[Hit], tuning: Tuning) -> list[int]:
     """The ranks of the passages quoted whole: the best, when short, and with it (Tuning.whole_section)
     the rest of its section among the passages an answer may quote: a section cut for size is one
     piece of writing, whose second half often holds what the first half sets up."""
-    top = hits[0].passage
-    if len(top.text) > tuning.whole_passage_chars:
+    if len(hits[0].passage.text) > tuning.whole_passage_chars:
         return []
     rest = [rank for rank in range(1, min(tuning.answer_passages, len(hits))) if tuning.whole_section
-            and (hits[rank].passage.doc, hits[rank].passage.heading) == (top.doc, top.heading)
-            and len(hits[rank].passage.text) <= tuning.whole_passage_chars]
+            and same_section(hits[rank], hits[0]) and len(hits[rank].passage.text) <= tuning.whole_passage_chars]
     return [0, *rest]
 
 

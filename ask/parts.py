@@ -23,7 +23,7 @@ def joined_parts(hits: Sequence[Hit]) -> tuple[list[Hit], list[int]]:
             continue
         parts = [first]
         following = rank_of_row.get(hits[first].row + 1)
-        while following is not None and following > first and _same_section(hits[parts[-1]], hits[following]):
+        while following is not None and following > first and same_section(hits[parts[-1]], hits[following]):
             parts.append(following)
             following = rank_of_row.get(hits[following].row + 1)
         for part in parts:
@@ -32,8 +32,9 @@ def joined_parts(hits: Sequence[Hit]) -> tuple[list[Hit], list[int]]:
     return results, result_of
 
 
-def _same_section(before: Hit, after: Hit) -> bool:
-    a, b = before.passage, after.passage
+def same_section(one: Hit, other: Hit) -> bool:
+    """Whether two hits are parts of one section (of one note, under one heading path)."""
+    a, b = one.passage, other.passage
     return (a.doc, a.heading) == (b.doc, b.heading)
 
 
