@@ -27,7 +27,7 @@ from ingest import (
 
 from .abstain import PROBES, answerability, assess, probe_bar, probe_vectors
 from .answer import Answer, compose_answer
-from .followup import standalone_question
+from .followup import is_small_talk, standalone_question
 from .retrieve import Retriever
 from .terms import terms, topic
 from .tuning import Tuning
@@ -112,7 +112,11 @@ class Asker:
         started = time.perf_counter()
         question, notice = self._checked_question(question)
         data, retriever, bar = self._current
-        search_text = standalone_question(question, previous)
+        search_text = question if is_small_talk(question) else standalone_question(question, previous)
+        if not terms(search_text) or is_small_talk(search_text):
+            return Answer(question, abstained=True, notice=notice, looked_up=False,
+                          reason="There is nothing in that to look up: ask about something your notes cover.",
+                          latency_ms=(time.perf_counter() - started) * 1000)
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
         word_text = question if search_text != question and terms(question) else search_text
         suggestion = retriever.vocabulary.suggest(question) or ""

@@ -27,6 +27,7 @@ from .answer import Answer
 from .asker import Asker, QuestionError
 from .examples import example_questions
 from .export import answer_json
+from .followup import last_topic
 from .limits import RateLimiter
 from .pages import note_page_html, notes_page_html
 from .render import answer_html, escape, question_html, sources_html
@@ -82,7 +83,7 @@ class NotesChat:
             turn = [{"role": "user", "content": question_html(question)},
                     {"role": "assistant", "content": f"<p>{escape(self.public(NO_NOTES))}</p>"}]
             return Reply([*history, *turn], sources_html(None), asked)
-        answer = self.asker.ask(question, previous=asked[-1] if asked else None)
+        answer = self.asker.ask(question, previous=last_topic(asked))
         resolve = self.resolver()
         turn = [{"role": "user", "content": question_html(answer.question)},
                 {"role": "assistant", "content": answer_html(answer, resolve)}]

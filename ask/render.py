@@ -99,6 +99,9 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
     parts = [f'<p class="notice"><em>{escape(answer.notice)}</em></p>'] if answer.notice else []
     if answer.searched:
         parts.append(f'<p class="searched">{_searched_label(answer)}: <q>{escape(answer.searched)}</q></p>')
+    if not answer.looked_up:
+        parts.append(f"<p>{escape(answer.reason)}</p>")
+        return _wrapped("answer abstained", parts)
     if answer.abstained:
         because = f" {escape(answer.reason)}" if answer.reason else ""
         parts.append(f"<p><strong>Your notes don't cover this.</strong>{because} The nearest sections are:</p>")
@@ -162,6 +165,8 @@ def answer_text(answer: Answer, resolve: Resolve | None = None) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
     parts += [f"{_searched_label(answer)}: {answer.searched}"] if answer.searched else []
+    if not answer.looked_up:
+        return "\n\n".join([*parts, answer.reason])
     if answer.abstained:
         nearest = "\n".join(f"  - {where(hit)}" for hit in answer.hits[:NEAREST_SHOWN])
         because = f"{answer.reason} " if answer.reason else ""

@@ -105,6 +105,17 @@ def test_a_follow_up_through_the_chat_endpoint_is_searched_with_the_question_bef
     assert "docs.aws.amazon.com" not in _last_reply(alone) and "searched:" not in _last_reply(alone)
 
 
+def test_thanks_in_the_chat_searches_nothing_and_the_next_follow_up_skips_it(app):
+    client = _new_client(app)
+    history, *_ = client.predict("What did I write about DynamoDB?", [], api_name="/chat")
+    history, sources, *_ = client.predict("thanks!", history, api_name="/chat")
+    reply = _last_reply(history)
+    assert "There is nothing in that to look up" in reply and "don't cover" not in reply
+    assert "Ask a question to see the passages" in sources
+    history, *_ = client.predict("and the docs link?", history, api_name="/chat")
+    assert "searched: <q>What did I write about DynamoDB? and the docs link?</q>" in _last_reply(history)
+
+
 def test_a_question_that_is_not_text_gets_a_clear_error(client):
     for value in (5, None, ["kafka"]):
         with pytest.raises(AppError, match="A question must be text, got"):

@@ -61,9 +61,37 @@ def test_follow_up_naming_a_new_subject_moves_to_that_subject(bundled_asker: Ask
     assert all("Kafka" not in h.passage.heading for h in follow.hits[:3])  # the old subject is left behind
 
 
+@pytest.mark.parametrize("question", ["thanks!", "ok, great", "hi there", "why?", "?"])
+def test_small_talk_or_a_bare_question_word_searches_nothing_and_says_so(bundled_asker: Asker, question: str):
+    answer = bundled_asker.ask(question)
+    assert answer.abstained and not answer.looked_up
+    assert answer.hits == () and answer.quotes == ()
+    assert answer.reason.startswith("There is nothing in that to look up")
+
+
+def test_small_talk_after_a_question_is_not_read_as_a_follow_up(bundled_asker: Asker):
+    answer = bundled_asker.ask("thanks!", previous="How does Kafka handle offsets?")
+    assert not answer.looked_up and answer.searched == ""
+
+
+def test_a_bare_why_continues_the_question_before(bundled_asker: Asker):
+    answer = bundled_asker.ask("why?", previous="Is Kafka disk based?")
+    assert answer.looked_up and not answer.abstained
+    assert answer.searched == "Is Kafka disk based? why?"
+    assert "Kafka" in answer.sources[0].passage.heading
+
+
+def test_follow_ups_continue_the_last_question_with_a_topic():
+    from ask.followup import last_topic
+    assert last_topic(["How does Kafka handle offsets?", "why?", "thanks!"]) == "How does Kafka handle offsets?"
+    assert last_topic(["ok"]) is None and last_topic([]) is None
+
+
 @pytest.mark.parametrize("question, previous, expected", [
     ("and in Redis?", "how do kafka consumer groups work?", "how do kafka consumer groups work? and in Redis?"),
     ("what about it?", "kafka offsets", "kafka offsets what about it?"),
+    ("tell me more", "kafka offsets", "kafka offsets tell me more"),
+    ("thanks!", "kafka offsets", "thanks!"),
     ("How does DynamoDB single table design work?", "kafka offsets", "How does DynamoDB single table design work?"),
     ("and in Redis?", None, "and in Redis?"),
 ])

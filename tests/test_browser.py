@@ -137,6 +137,14 @@ def test_a_follow_up_in_the_page_is_searched_with_the_question_before(page):
     expect(answer.locator("a[href^='https://docs.aws.amazon.com/amazondynamodb/']").first).to_be_attached()
 
 
+def test_thanks_in_the_page_is_answered_without_a_search(page):
+    ask(page, "thanks!")
+    answer = page.locator("#conversation .answer").first
+    expect(answer).to_contain_text("There is nothing in that to look up", timeout=TIMEOUT_MS)
+    expect(answer).not_to_contain_text("don't cover")
+    expect(page.locator("#sources")).to_contain_text("Ask a question to see the passages")
+
+
 def test_a_misspelt_question_in_the_page_is_searched_as_the_notes_spell_it(page):
     ask(page, "redis streem consumer groups")
     answer = page.locator("#conversation .answer").first
