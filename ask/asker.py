@@ -23,6 +23,7 @@ from ingest import (
     ingest,
     load_exported_encoder,
     read_index,
+    wikilinks_as_words,
 )
 
 from .abstain import PROBES, answerability, assess, probe_bar, probe_vectors
@@ -110,11 +111,12 @@ class Asker:
         """Answer one question; previous is the last question of the chat, for follow-ups; vector, the
         question's embedding when it was made already (a batch of example questions)."""
         started = time.perf_counter()
-        question, notice = self._checked_question(question)
+        typed, notice = self._checked_question(question)
+        question = wikilinks_as_words(typed)  # "what is a [[CRDT]]?" is searched as the notes are: "CRDT"
         data, retriever, bar = self._current
         search_text = question if is_small_talk(question) else standalone_question(question, previous)
         if not terms(search_text) or is_small_talk(search_text):
-            return Answer(question, abstained=True, notice=notice, looked_up=False,
+            return Answer(typed, abstained=True, notice=notice, looked_up=False,
                           reason="There is nothing in that to look up: ask about something your notes cover.",
                           latency_ms=(time.perf_counter() - started) * 1000)
         # in a follow-up ("and in Redis?") the new words must be present; the old ones set the context
@@ -125,14 +127,14 @@ class Asker:
                 return suggestion if text == question else retriever.vocabulary.suggest(text) or text
             search_text, word_text = spelt(search_text), spelt(word_text)
         embedded = topic(search_text)
-        if vector is None or embedded != question:  # vector: the question's own, when it was made already
+        if vector is None or embedded != typed:  # vector: the question's own, when it was made already
             vector = self.encoder.encode_query(embedded)
         hits = retriever.search(search_text, vector, self.config.top_k, words=terms(word_text))
         answer = compose_answer(search_text, hits, self.tuning)
         coverage = assess(word_text, hits, answer.matching, retriever.vocabulary, self.tuning)
         answer = answer.judged(coverage, bar, self.tuning.weak_band)
-        searched = search_text if search_text != question else ""
-        return replace(answer, question=question, notice=notice, searched=searched, suggestion=suggestion,
+        searched = search_text if search_text != typed else ""
+        return replace(answer, question=typed, notice=notice, searched=searched, suggestion=suggestion,
                        latency_ms=(time.perf_counter() - started) * 1000)
 
     def reingest(self, on_progress: Callable[[int, int, str], None] | None = None,

@@ -243,6 +243,12 @@ def searchable(text: str) -> str:
     return CALLOUT.sub(lambda m: m.group(1) + m.group(3), text)
 
 
+def wikilinks_as_words(text: str) -> str:
+    """[[note|alias]] as 'alias', [[note#heading]] as 'note heading': a question that names a note as
+    vault users write it is searched by the words the note is indexed under."""
+    return WIKILINK.sub(_wikilink_words, text) if "[[" in text else text
+
+
 _TASK = re.compile(r"^([ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?)\[([ xX])\](?=[ \t])", re.MULTILINE)  # - [ ] a task
 
 

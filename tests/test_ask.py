@@ -81,6 +81,14 @@ def test_a_bare_why_continues_the_question_before(bundled_asker: Asker):
     assert "Kafka" in answer.sources[0].passage.heading
 
 
+def test_a_wikilink_in_a_question_is_searched_as_the_words_it_names(bundled_asker: Asker):
+    linked = bundled_asker.ask("what did I note about [[Redis Stream]] and [[notes/caching|caching]]?")
+    plain = bundled_asker.ask("what did I note about Redis Stream and caching?")
+    assert linked.searched == "what did I note about Redis Stream and caching?"
+    assert linked.question.startswith("what did I note about [[Redis Stream]]")  # shown as typed
+    assert [h.passage.id for h in linked.hits] == [h.passage.id for h in plain.hits]
+
+
 def test_follow_ups_continue_the_last_question_with_a_topic():
     from ask.followup import last_topic
     assert last_topic(["How does Kafka handle offsets?", "why?", "thanks!"]) == "How does Kafka handle offsets?"
