@@ -8,6 +8,7 @@ from ingest import Link, Passage, Unit, list_item_depth, unique_links
 
 from .abstain import Coverage, asks_for_code
 from .framing import is_context
+from .overview import Overview
 from .parts import joined_parts, same_section
 from .retrieve import Evidence, Hit
 from .terms import said, words
@@ -42,6 +43,7 @@ class Answer:
     weak: bool = False              # answered, but the evidence is close to the bar: the page says so
     suggestion: str = ""            # the question spelt as the notes spell it, when it was not: searched so
     looked_up: bool = True          # False: small talk ("thanks!") or a bare "why?", nothing was searched
+    overview: Overview | None = None  # "what's in my notes?": their outline, instead of a search
     latency_ms: float = field(default=0.0, compare=False)
 
     @property
@@ -76,6 +78,8 @@ class Answer:
     @property
     def text(self) -> str:
         """The answer as plain text: what the evaluation scores."""
+        if self.overview:
+            return "\n".join(f"{note.title}: {', '.join(note.sections)}" for note in self.overview.largest)
         if self.abstained:
             return "Your notes don't cover this."
         return "\n".join(f"{q.text} [{q.source}]" for q in self.quotes)

@@ -29,6 +29,7 @@ from ingest import (
 from .abstain import PROBES, answerability, assess, probe_bar, probe_vectors
 from .answer import Answer, compose_answer
 from .followup import is_small_talk, standalone_question
+from .overview import asks_for_overview, overview
 from .retrieve import Retriever
 from .terms import terms, topic
 from .tuning import Tuning
@@ -114,6 +115,9 @@ class Asker:
         typed, notice = self._checked_question(question)
         question = wikilinks_as_words(typed)  # "what is a [[CRDT]]?" is searched as the notes are: "CRDT"
         data, retriever, bar = self._current
+        if asks_for_overview(question):
+            return Answer(typed, abstained=False, notice=notice, looked_up=False, overview=overview(data.passages),
+                          latency_ms=(time.perf_counter() - started) * 1000)
         search_text = question if is_small_talk(question) else standalone_question(question, previous)
         if not terms(search_text) or is_small_talk(search_text):
             return Answer(typed, abstained=True, notice=notice, looked_up=False,

@@ -1,6 +1,8 @@
 """An Answer as plain JSON: the API endpoint, `python -m ask --json` and the evaluation run share it."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from .answer import Answer
 from .retrieve import Hit
 
@@ -26,5 +28,6 @@ def answer_json(answer: Answer) -> dict:
         "passages": [hit_json(hit) for hit in answer.hits],
         "links": [{"url": link.url, "label": link.label} for link in answer.links],
         "related": list(answer.related),
+        "overview": [asdict(note) for note in answer.overview.largest] if answer.overview else [],
         "latency_ms": round(answer.latency_ms, 2),
     }

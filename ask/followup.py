@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .overview import asks_for_overview
 from .terms import STOPWORDS, terms, words
 
 _FOLLOW_UP_START = re.compile(
@@ -40,8 +41,9 @@ def standalone_question(question: str, previous: str | None) -> str:
 
 
 def has_topic(question: str) -> bool:
-    """Whether the turn names something to look up on its own: not small talk, not a bare "why?"."""
-    return bool(terms(question)) and not is_small_talk(question)
+    """Whether the turn names something to look up on its own: not small talk, not a bare "why?", not
+    "what's in my notes?"."""
+    return bool(terms(question)) and not is_small_talk(question) and not asks_for_overview(question)
 
 
 def last_topic(asked: Sequence[str]) -> str | None:

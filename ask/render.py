@@ -17,9 +17,10 @@ from urllib.parse import quote, unquote, urlencode
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference as normalize_reference
 
-from ingest import REFERENCE_LINK, Link, for_display, is_web_url, new_parser, note_path, searchable
+from ingest import REFERENCE_LINK, Link, counted, for_display, is_web_url, new_parser, note_path, searchable
 
 from .answer import Answer
+from .overview import Overview
 from .retrieve import Hit
 
 _MATCHED = ' class="matched" title="matches your question"'
@@ -99,6 +100,8 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
     parts = [f'<p class="notice"><em>{escape(answer.notice)}</em></p>'] if answer.notice else []
     if answer.searched:
         parts.append(f'<p class="searched">{_searched_label(answer)}: <q>{escape(answer.searched)}</q></p>')
+    if answer.overview:
+        return _wrapped("answer overview", [*parts, _overview_html(answer.overview)])
     if not answer.looked_up:
         parts.append(f"<p>{escape(answer.reason)}</p>")
         return _wrapped("answer abstained", parts)
@@ -128,6 +131,21 @@ def answer_html(answer: Answer, resolve: Resolve | None = None) -> str:
             f'<a class="note-link" href="{escape(note_url(doc))}" target="_blank" title="note: {escape(doc)}">'
             f'{escape(name)}</a>' for name, doc in related) + "</p>")
     return _wrapped("answer", parts)
+
+
+def _overview_line(shown: Overview) -> str:
+    largest = "" if len(shown.largest) == shown.notes else f"; the {len(shown.largest)} largest"
+    return f"Your notes: {counted(shown.notes, 'note')}, {counted(shown.passages, 'passage')}{largest}"
+
+
+def _overview_html(shown: Overview) -> str:
+    """Each note's title, a link to it, and its top-level sections; the whole list is on /notes."""
+    items = "".join(
+        f'<li><a class="note-link" href="{escape(note_url(note.doc))}" target="_blank">{escape(note.title)}</a>'
+        + (f": {escape(' · '.join(note.sections))}" if note.sections else "") + "</li>" for note in shown.largest)
+    return (f"<p>{escape(_overview_line(shown))}. Ask about any of them; "
+            f'<a href="notes" target="_blank">every note</a> is listed on a page of its own.</p>'
+            f'<ul class="overview">{items}</ul>')
 
 
 def related_notes(answer: Answer, resolve: Resolve | None, most: int = 8) -> list[tuple[str, str]]:
@@ -165,6 +183,11 @@ def answer_text(answer: Answer, resolve: Resolve | None = None) -> str:
     """The same reply for a terminal: plain text, nothing to escape."""
     parts = [answer.notice] if answer.notice else []
     parts += [f"{_searched_label(answer)}: {answer.searched}"] if answer.searched else []
+    if answer.overview:
+        shown = answer.overview
+        parts.append(f"{_overview_line(shown)}:\n" + "\n".join(
+            f"  - {note.title} ({note.doc}): {', '.join(note.sections)}" for note in shown.largest))
+        return "\n\n".join(parts)
     if not answer.looked_up:
         return "\n\n".join([*parts, answer.reason])
     if answer.abstained:

@@ -116,6 +116,13 @@ def test_thanks_in_the_chat_searches_nothing_and_the_next_follow_up_skips_it(app
     assert "searched: <q>What did I write about DynamoDB? and the docs link?</q>" in _last_reply(history)
 
 
+def test_whats_in_my_notes_through_the_api_gives_their_outline(client):
+    result = ask(client, "what's in my notes?")
+    assert result["abstained"] is False and result["passages"] == []
+    outline = {note["doc"]: note for note in result["overview"]}
+    assert "Messaging system" in outline["system-design.md"]["sections"]
+
+
 def test_a_question_that_is_not_text_gets_a_clear_error(client):
     for value in (5, None, ["kafka"]):
         with pytest.raises(AppError, match="A question must be text, got"):

@@ -89,10 +89,24 @@ def test_a_wikilink_in_a_question_is_searched_as_the_words_it_names(bundled_aske
     assert [h.passage.id for h in linked.hits] == [h.passage.id for h in plain.hits]
 
 
+@pytest.mark.parametrize("question", ["what's in my notes?", "What topics do my notes cover?", "summarize my notes"])
+def test_a_question_about_the_notes_as_a_whole_is_answered_with_their_outline(bundled_asker: Asker, question):
+    answer = bundled_asker.ask(question)
+    assert not answer.abstained and answer.overview is not None and answer.hits == ()
+    assert (answer.overview.notes, answer.overview.largest[0].title) == (1, "System design")
+    assert "Messaging system" in answer.overview.largest[0].sections
+
+
+def test_a_question_about_one_topic_of_the_notes_is_searched(bundled_asker: Asker):
+    answer = bundled_asker.ask("what do my notes say about Kafka?")
+    assert answer.overview is None and "Kafka" in answer.sources[0].passage.heading
+
+
 def test_follow_ups_continue_the_last_question_with_a_topic():
     from ask.followup import last_topic
     assert last_topic(["How does Kafka handle offsets?", "why?", "thanks!"]) == "How does Kafka handle offsets?"
     assert last_topic(["ok"]) is None and last_topic([]) is None
+    assert last_topic(["What is Kafka?", "what's in my notes?"]) == "What is Kafka?"
 
 
 @pytest.mark.parametrize("question, previous, expected", [

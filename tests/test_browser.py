@@ -1,6 +1,7 @@
 """The page in a real browser: Debian's Chromium driven by Playwright against app.py in a subprocess."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,14 @@ def test_thanks_in_the_page_is_answered_without_a_search(page):
     expect(answer).to_contain_text("There is nothing in that to look up", timeout=TIMEOUT_MS)
     expect(answer).not_to_contain_text("don't cover")
     expect(page.locator("#sources")).to_contain_text("Ask a question to see the passages")
+
+
+def test_whats_in_my_notes_in_the_page_lists_them_with_links(page):
+    ask(page, "what's in my notes?")
+    answer = page.locator("#conversation .answer").first
+    expect(answer).to_contain_text(re.compile(r"Your notes: \d+ notes, \d+ passages"), timeout=TIMEOUT_MS)
+    expect(answer.locator("a[href='note?doc=system-design.md']")).to_contain_text("System design")
+    expect(answer).to_contain_text("Messaging system")
 
 
 def test_a_misspelt_question_in_the_page_is_searched_as_the_notes_spell_it(page):

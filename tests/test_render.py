@@ -129,3 +129,18 @@ def test_related_notes_are_the_notes_the_sources_link_to_that_the_folder_has():
            'href="note?doc=notes%2FRaft.md" target="_blank" title="note: notes/Raft.md">Raft</a></p>' in html
     assert answer_text(answer, docs.get).endswith("Related notes\n  - notes/Raft.md")  # not itself, not gone.md
     assert "Related notes" not in answer_html(answer)  # nothing to open without the index's notes
+
+
+def test_an_overview_lists_the_largest_notes_first_with_their_sections_escaped():
+    from ask.overview import SHOWN_NOTES, overview
+    passages = [Passage(id=f"{n}-{k}", doc=f"n{n:02d}.md", heading=(f"Note <img src=x onerror=alert(1)> {n}",
+                                                                      f"Part {k}"), lines=(k, k), text="x")
+                for n in range(SHOWN_NOTES + 2) for k in range(n + 1)]  # note n has n + 1 passages
+    shown = overview(passages)
+    assert (shown.notes, shown.passages) == (SHOWN_NOTES + 2, len(passages))
+    assert [note.doc for note in shown.largest] == [f"n{n:02d}.md" for n in range(SHOWN_NOTES + 1, 1, -1)]
+    assert shown.largest[-1].sections == ("Part 0", "Part 1", "Part 2")
+    html = answer_html(Answer("what's in my notes?", abstained=False, looked_up=False, overview=shown))
+    assert "<img" not in html and "&lt;img src=x" in html
+    assert f"the {SHOWN_NOTES} largest" in html and 'href="note?doc=n13.md"' in html
+    assert answer_text(Answer("q", abstained=False, looked_up=False, overview=shown)).count("\n  - ") == SHOWN_NOTES

@@ -1,0 +1,59 @@
+"""'What's in my notes?': a question about the notes as a whole is answered with their outline, not
+with whichever passage happens to be nearest to the words "my notes"."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest import Passage
+
+from .terms import STOPWORDS, words
+
+SHOWN_NOTES = 12    # the largest notes, by passages: a folder of 900 notes links to its full list instead
+SHOWN_SECTIONS = 8  # a note's top-level sections, in order
+# What an overview question is made of, once the stopwords are gone: "what topics do my notes cover?"
+_OVERVIEW_WORDS = frozenset("""topic topics subject subjects overview summary summarize summarise summarise
+everything list show contents content cover covers covered contain contains hold holds include includes
+know kind kinds sort sorts main things whats mine files file vault outline ask give""".split())
+_ABOUT_THE_WHOLE = re.compile(r"\b(?:notes|vault|files)\b|\bwhat can i ask\b|\bwhat do you (?:know|cover)\b",
+                              re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NoteOutline:
+    doc: str
+    title: str
+    sections: tuple[str, ...]  # its top-level sections, in order
+    passages: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    notes: int
+    passages: int
+    largest: tuple[NoteOutline, ...]  # at most SHOWN_NOTES, the notes with most passages first
+
+
+def asks_for_overview(question: str) -> bool:
+    """'what's in my notes?', 'summarize my notes', 'what topics does my vault cover?': about the
+    notes as a whole, naming no topic of them."""
+    if not _ABOUT_THE_WHOLE.search(question):
+        return False
+    content = [w.removesuffix("'s") for w in words(question) if w not in STOPWORDS]
+    return all(w in _OVERVIEW_WORDS or w in STOPWORDS for w in content)
+
+
+def overview(passages: Sequence[Passage]) -> Overview:
+    """The notes' outline: each note's title and top-level sections, the largest notes first."""
+    sizes = Counter(p.doc for p in passages)
+    sections: dict[str, dict[str, None]] = {}
+    titles: dict[str, str] = {}
+    for p in passages:
+        titles.setdefault(p.doc, p.heading[0] if p.heading else p.doc)
+        if len(p.heading) > 1:
+            sections.setdefault(p.doc, {})[p.heading[1]] = None
+    largest = sorted(sizes, key=lambda doc: (-sizes[doc], doc))[:SHOWN_NOTES]
+    return Overview(len(sizes), len(passages), tuple(
+        NoteOutline(doc, titles[doc], tuple(sections.get(doc, ()))[:SHOWN_SECTIONS], sizes[doc]) for doc in largest))
