@@ -89,7 +89,8 @@ def test_a_wikilink_in_a_question_is_searched_as_the_words_it_names(bundled_aske
     assert [h.passage.id for h in linked.hits] == [h.passage.id for h in plain.hits]
 
 
-@pytest.mark.parametrize("question", ["what's in my notes?", "What topics do my notes cover?", "summarize my notes"])
+@pytest.mark.parametrize("question", ["what's in my notes?", "What topics do my notes cover?", "summarize my notes",
+                                      "help", "what can you do?"])
 def test_a_question_about_the_notes_as_a_whole_is_answered_with_their_outline(bundled_asker: Asker, question):
     answer = bundled_asker.ask(question)
     assert not answer.abstained and answer.overview is not None and answer.hits == ()
