@@ -42,7 +42,7 @@ class Answer:
     searched: str = ""              # what was searched, when not the question (a follow-up, a typo mended)
     weak: bool = False              # answered, but the evidence is close to the bar: the page says so
     suggestion: str = ""            # the question spelt as the notes spell it, when it was not: searched so
-    looked_up: bool = True          # False: small talk ("thanks!") or a bare "why?", nothing was searched
+    looked_up: bool = True          # False: nothing was searched (small talk, a bare "why?", an overview)
     overview: Overview | None = None  # "what's in my notes?": their outline, instead of a search
     latency_ms: float = field(default=0.0, compare=False)
 

@@ -14,7 +14,7 @@ from .terms import STOPWORDS, words
 SHOWN_NOTES = 12    # the largest notes, by passages: a folder of 900 notes links to its full list instead
 SHOWN_SECTIONS = 8  # a note's top-level sections, in order
 # What an overview question is made of, once the stopwords are gone: "what topics do my notes cover?"
-_OVERVIEW_WORDS = frozenset("""topic topics subject subjects overview summary summarize summarise summarise
+_OVERVIEW_WORDS = frozenset("""topic topics subject subjects overview summary summarize summarise
 everything list show contents content cover covers covered contain contains hold holds include includes
 know kind kinds sort sorts main things whats mine files file vault outline ask give help""".split())
 _ABOUT_THE_WHOLE = re.compile(r"\b(?:notes|vault|files)\b|\bwhat can (?:i ask|you do)\b|\bwhat do you (?:know|cover)\b"
