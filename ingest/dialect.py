@@ -97,7 +97,7 @@ def unwrap_docs_markup(lines: list[str]) -> list[str]:
     return out
 
 
-_COMMENT_OR_CODE = re.compile(r"(`+)[^`]*?\1|%%")  # an inline code span (kept whole), or a comment mark
+_COMMENT_OR_CODE = re.compile(r"(`{1,16})[^`]*?\1|%%")  # an inline code span (kept whole), or a comment mark
 _DRAWING = re.compile(r"^excalidraw-plugin:[ \t]*\S")       # front matter of an Excalidraw drawing
 _HEADING_2 = re.compile(r"^#{1,2}[ \t]+(.*?)[ \t#]*$")
 
