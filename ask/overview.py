@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from ingest import Passage
 
@@ -13,6 +14,7 @@ from .terms import STOPWORDS, words
 
 SHOWN_NOTES = 12    # the largest notes, by passages: a folder of 900 notes links to its full list instead
 SHOWN_SECTIONS = 8  # a note's top-level sections, in order
+SHOWN_FOLDERS = 24
 # What an overview question is made of, once the stopwords are gone: "what topics do my notes cover?"
 _OVERVIEW_WORDS = frozenset("""topic topics subject subjects overview summary summarize summarise
 everything list show contents content cover covers covered contain contains hold holds include includes
@@ -34,6 +36,7 @@ class Overview:
     notes: int
     passages: int
     largest: tuple[NoteOutline, ...]  # at most SHOWN_NOTES, the notes with most passages first
+    folders: tuple[tuple[str, int], ...] = ()  # (folder, notes) where the notes branch, most notes first
 
 
 def asks_for_overview(question: str) -> bool:
@@ -56,4 +59,18 @@ def overview(passages: Sequence[Passage]) -> Overview:
             sections.setdefault(p.doc, {})[p.heading[1]] = None
     largest = sorted(sizes, key=lambda doc: (-sizes[doc], doc))[:SHOWN_NOTES]
     return Overview(len(sizes), len(passages), tuple(
-        NoteOutline(doc, titles[doc], tuple(sections.get(doc, ()))[:SHOWN_SECTIONS], sizes[doc]) for doc in largest))
+        NoteOutline(doc, titles[doc], tuple(sections.get(doc, ()))[:SHOWN_SECTIONS], sizes[doc]) for doc in largest),
+        _folders(list(sizes)))
+
+
+def _folders(docs: list[str]) -> tuple[tuple[str, int], ...]:
+    """Notes per folder, at the first level where the folders branch ("content/" over everything is
+    skipped): a folder of 364 one-page notes is better told by its folders than by its largest notes."""
+    paths = [PurePosixPath(doc).parts for doc in docs]
+    depth = 0  # the folders every note is in
+    while paths and all(len(p) > depth + 1 for p in paths) and len({p[depth] for p in paths}) == 1:
+        depth += 1
+    counts = Counter("/".join(p[:depth + 1]) for p in paths if len(p) > depth + 1)
+    if len(counts) < 2:
+        return ()
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))[:SHOWN_FOLDERS]

@@ -143,9 +143,11 @@ def _overview_html(shown: Overview) -> str:
     items = "".join(
         f'<li><a class="note-link" href="{escape(note_url(note.doc))}" target="_blank">{escape(note.title)}</a>'
         + (f": {escape(' · '.join(note.sections))}" if note.sections else "") + "</li>" for note in shown.largest)
+    folders = (f"<p>By folder: {escape(' · '.join(f'{name} ({count})' for name, count in shown.folders))}</p>"
+               if shown.folders else "")
     return (f"<p>{escape(_overview_line(shown))}. Ask about any of them; "
             f'<a href="notes" target="_blank">every note</a> is listed on a page of its own.</p>'
-            f'<ul class="overview">{items}</ul>')
+            f'{folders}<ul class="overview">{items}</ul>')
 
 
 def related_notes(answer: Answer, resolve: Resolve | None, most: int = 8) -> list[tuple[str, str]]:
@@ -185,6 +187,8 @@ def answer_text(answer: Answer, resolve: Resolve | None = None) -> str:
     parts += [f"{_searched_label(answer)}: {answer.searched}"] if answer.searched else []
     if answer.overview:
         shown = answer.overview
+        if shown.folders:
+            parts.append("By folder: " + " · ".join(f"{name} ({count})" for name, count in shown.folders))
         parts.append(f"{_overview_line(shown)}:\n" + "\n".join(
             f"  - {note.title} ({note.doc}): {', '.join(note.sections)}" for note in shown.largest))
         return "\n\n".join(parts)

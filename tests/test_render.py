@@ -144,3 +144,13 @@ def test_an_overview_lists_the_largest_notes_first_with_their_sections_escaped()
     assert "<img" not in html and "&lt;img src=x" in html
     assert f"the {SHOWN_NOTES} largest" in html and 'href="note?doc=n13.md"' in html
     assert answer_text(Answer("q", abstained=False, looked_up=False, overview=shown)).count("\n  - ") == SHOWN_NOTES
+
+
+def test_an_overview_counts_notes_by_folder_where_the_folders_branch():
+    from ask.overview import overview
+    docs = ["content/git/a.md", "content/git/b.md", "content/pg/c.md", "content/top.md"]
+    shown = overview([Passage(id=doc, doc=doc, heading=(doc,), lines=(1, 1), text="x") for doc in docs])
+    assert shown.folders == (("content/git", 2), ("content/pg", 1))
+    assert "By folder: content/git (2) · content/pg (1)" in answer_html(
+        Answer("what's in my notes?", abstained=False, looked_up=False, overview=shown))
+    assert overview([Passage(id="a", doc="a.md", heading=("a",), lines=(1, 1), text="x")]).folders == ()
