@@ -15,12 +15,16 @@ from .terms import STOPWORDS, words
 SHOWN_NOTES = 12    # the largest notes, by passages: a folder of 900 notes links to its full list instead
 SHOWN_SECTIONS = 8  # a note's top-level sections, in order
 SHOWN_FOLDERS = 24
-# What an overview question is made of, once the stopwords are gone: "what topics do my notes cover?"
-_OVERVIEW_WORDS = frozenset("""topic topics subject subjects overview summary summarize summarise
-everything list show contents content cover covers covered contain contains hold holds include includes
-know kind kinds sort sorts main things whats mine files file vault outline ask give help""".split())
-_ABOUT_THE_WHOLE = re.compile(r"\b(?:notes|vault|files)\b|\bwhat can (?:i ask|you do)\b|\bwhat do you (?:know|cover)\b"
-                              r"|^\W*help\W*$", re.IGNORECASE)
+# What an overview question is made of, once "my notes" and the stopwords are gone: "what topics do my
+# notes cover?" ("topics" counts only when nothing comes after "about": "about Kafka topics" is a topic)
+_OVERVIEW_WORDS = frozenset("""topic topics subject subjects overview summary summarize summarise everything list
+show contents cover covers covered contain contains hold holds include includes know kind kinds sort sorts main
+things whats mine outline ask give help""".split())
+_THE_NOTES = re.compile(r"\b(?:all\s+)?(?:(?:my|your|our|these|the)\s+notes"
+                        r"|(?:my|your|our|this)\s+(?:vault|notebook|wiki))\b", re.IGNORECASE)
+_ABOUT_THE_ASKING = re.compile(r"\bwhat can (?:i ask|you do)\b|\bwhat do you (?:know|cover)\b|^\W*(?:help|notes)\W*$",
+                               re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:about|on|regarding|concerning)\s+(\w+)|\bof\s+(\w+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,14 @@ class Overview:
 
 def asks_for_overview(question: str) -> bool:
     """'what's in my notes?', 'summarize my notes', 'what topics does my vault cover?': about the
-    notes as a whole, naming no topic of them."""
-    if not _ABOUT_THE_WHOLE.search(question):
+    notes as a whole, naming no topic of them ('what do my notes say about topics?' names one)."""
+    rest = _THE_NOTES.sub(" ", question)
+    if rest == question and not _ABOUT_THE_ASKING.search(question):
         return False
-    content = [w.removesuffix("'s") for w in words(question) if w not in STOPWORDS]
+    for about, of in _ABOUT.findall(rest):  # "about topics" names one; "kinds of things" does not
+        if (about and about.lower() not in STOPWORDS) or (of and of.lower() not in STOPWORDS | _OVERVIEW_WORDS):
+            return False
+    content = [w.removesuffix("'s") for w in words(rest) if w not in STOPWORDS]
     return all(w in _OVERVIEW_WORDS or w in STOPWORDS for w in content)
 
 

@@ -98,6 +98,18 @@ def test_a_question_about_the_notes_as_a_whole_is_answered_with_their_outline(bu
     assert "Messaging system" in answer.overview.largest[0].sections
 
 
+@pytest.mark.parametrize("question, whole", [
+    ("what topics does my vault cover?", True), ("what kinds of things are in my notes?", True),
+    ("what are my notes about?", True), ("what can I ask?", True),
+    ("what do my notes say about topics?", False), ("what did I write about the vault?", False),
+    ("what do you know about kafka", False), ("how do I take notes", False), ("help with kafka", False),
+    ("What are the contents of a Kafka message?", False), ("what notes do I have about kafka?", False),
+])
+def test_what_asks_about_the_notes_as_a_whole(question: str, whole: bool):
+    from ask.overview import asks_for_overview
+    assert asks_for_overview(question) is whole
+
+
 def test_a_question_about_one_topic_of_the_notes_is_searched(bundled_asker: Asker):
     answer = bundled_asker.ask("what do my notes say about Kafka?")
     assert answer.overview is None and "Kafka" in answer.sources[0].passage.heading
