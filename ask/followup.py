@@ -14,7 +14,7 @@ _PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|this|that|those|these|the
 # Words that greet, thank or acknowledge: a turn of only these (and stopwords) asks nothing of the notes.
 _SMALL_TALK = frozenset("""hi hello hey hiya howdy yo greetings thanks thank thx ty cheers ok okay k kk cool great
 nice awesome perfect good fine bye goodbye cya later please yes yeah yep yup nope sure alright right wow hmm
-lol sorry welcome morning evening afternoon night see soon""".split())
+lol haha hehe thankyou sorry welcome morning evening afternoon night see soon""".split())
 
 
 def is_small_talk(question: str) -> bool:
