@@ -1,9 +1,8 @@
 """When to say "your notes don't cover this": four cheap checks, each with a reason a person can read.
 
 1. Answerability: the closest sentence's cosine plus word coverage, over the best passages.
-2. Unknown terms: a question with a name, a rare word or a number that the notes never use (TLS, PACELC,
-   idempotent, jitter, HTTP/1.1) must clear a higher bar: the notes may cover the topic around it, not
-   the thing asked.
+2. Unknown terms: a question with a name or a rare word that the notes never use (TLS, PACELC,
+   idempotent, jitter) must clear a higher bar: the notes may cover the topic around it, not the thing asked.
 3. Quantities: "how many partitions…" is answered only by a quote that states a number.
 4. Names in code: "which setting / command / flag…" is answered only by a quote that holds something
    written as code (`max.poll.records`, XREAD, --all-databases, acks=all), not by prose around the topic.
@@ -44,9 +43,6 @@ _ADDRESS = re.compile(rf"[\w.+-]{{1,64}}@[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{1,8}}
                       re.IGNORECASE)  # an e-mail, or a web address as ask.terms reads one
 _VERSION = re.compile(r"@[\w.^~<>=*-]+|\b\d+(?:\.\d+){2,}\b")  # npm@5, react@^18.2, 2.11.0, 10.0.0.1: which
                                                                 # release, which address, not a quantity
-# 16384, HTTP/1.1, 2.0: a size or a version asked about (group 1: the number; the whole: as it is shown)
-_GIVEN_NUMBER = re.compile(r"(?<![\w./])(?:[A-Za-z]\w*/)?(\d+(?:\.\d+)*)(?![\w.])")
-_EXAMPLE_CUE = re.compile(r"\b(?:like|than|e\.g\.?|eg|say|such as|about|around|over|under|up to)\s+$", re.IGNORECASE)
 _ASKS_FOR_A_NAME = re.compile(
     r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:command|setting|option|flag|parameter|policy|function|method|"
     r"tool|key|field|header|property|api|endpoint)s?\b", re.IGNORECASE)
@@ -114,14 +110,11 @@ def rare_words(question: str, rare_zipf: float = Tuning.rare_zipf) -> list[str]:
 
 
 def unknown_terms(question: str, vocabulary: Vocabulary, rare_zipf: float = Tuning.rare_zipf) -> list[str]:
-    """Names, rare words and numbers of the question that the notes never use, typos of their words
-    aside. An address in a question (Jane@Example.com, https://api.example.com/v1) is an example, not
-    a topic; so is a number given as one ("ids like 501", "less than 100%")."""
+    """Names and rare words of the question that the notes never use, typos of their words aside. An
+    address in a question (Jane@Example.com, https://api.example.com/v1) is an example, not a topic."""
     question = _ADDRESS.sub(" ", question)
     specific = names(question) + rare_words(question, rare_zipf)
-    given = [m for m in _GIVEN_NUMBER.finditer(question) if not _EXAMPLE_CUE.search(question[:m.start(1)])]
-    return list(dict.fromkeys([term for term in specific if not vocabulary.knows(term)]
-                              + [m.group() for m in given if not vocabulary.knows(m.group(1))]))
+    return list(dict.fromkeys(term for term in specific if not vocabulary.knows(term)))
 
 
 def asks_for_quantity(question: str) -> bool:
