@@ -118,8 +118,8 @@ class Asker:
         if asks_for_overview(question):
             return Answer(typed, abstained=False, notice=notice, looked_up=False, overview=overview(data.passages),
                           latency_ms=(time.perf_counter() - started) * 1000)
-        search_text = question if is_small_talk(question) else standalone_question(question, previous)
-        if not terms(search_text) or is_small_talk(search_text):
+        search_text = standalone_question(question, previous)
+        if not terms(search_text) or is_small_talk(search_text):  # "thanks!"; "why?" with nothing before
             return Answer(typed, abstained=True, notice=notice, looked_up=False,
                           reason="There is nothing in that to look up: ask about something your notes cover.",
                           latency_ms=(time.perf_counter() - started) * 1000)

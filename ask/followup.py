@@ -25,12 +25,12 @@ def is_small_talk(question: str) -> bool:
 
 def is_follow_up(question: str) -> bool:
     """Short, and either starts like a continuation, leans on a pronoun, or is nothing but question
-    words ("why?", "tell me more")."""
+    words ("why?", "tell me more"); small talk ("got it, thanks") continues nothing."""
     content = terms(question)
-    if len(content) > 4:
+    if len(content) > 4 or is_small_talk(question):
         return False
     return bool(_FOLLOW_UP_START.match(question)) or (len(content) <= 2 and bool(_PRONOUN.search(question))) \
-        or (not content and not is_small_talk(question))
+        or not content
 
 
 def standalone_question(question: str, previous: str | None) -> str:

@@ -138,13 +138,16 @@ def _overview_line(shown: Overview) -> str:
     return f"Your notes: {counted(shown.notes, 'note')}, {counted(shown.passages, 'passage')}{largest}"
 
 
+def _folders_line(shown: Overview) -> str:
+    return "By folder: " + " · ".join(f"{name} ({count})" for name, count in shown.folders)
+
+
 def _overview_html(shown: Overview) -> str:
     """Each note's title, a link to it, and its top-level sections; the whole list is on /notes."""
     items = "".join(
         f'<li><a class="note-link" href="{escape(note_url(note.doc))}" target="_blank">{escape(note.title)}</a>'
         + (f": {escape(' · '.join(note.sections))}" if note.sections else "") + "</li>" for note in shown.largest)
-    folders = (f"<p>By folder: {escape(' · '.join(f'{name} ({count})' for name, count in shown.folders))}</p>"
-               if shown.folders else "")
+    folders = f"<p>{escape(_folders_line(shown))}</p>" if shown.folders else ""
     return (f"<p>{escape(_overview_line(shown))}. Ask about any of them; "
             f'<a href="notes" target="_blank">every note</a> is listed on a page of its own.</p>'
             f'{folders}<ul class="overview">{items}</ul>')
@@ -188,7 +191,7 @@ def answer_text(answer: Answer, resolve: Resolve | None = None) -> str:
     if answer.overview:
         shown = answer.overview
         if shown.folders:
-            parts.append("By folder: " + " · ".join(f"{name} ({count})" for name, count in shown.folders))
+            parts.append(_folders_line(shown))
         parts.append(f"{_overview_line(shown)}:\n" + "\n".join(
             f"  - {note.title} ({note.doc}): {', '.join(note.sections)}" for note in shown.largest))
         return "\n\n".join(parts)

@@ -237,7 +237,7 @@ def searchable(text: str) -> str:
     """The words of Markdown, as embedded and searched: [[note|alias]] reads 'alias', [[note]] reads
     'note', embeds and shortcodes are dropped (an embed's URL stays), callout markers, block ids, block
     references and id:: properties too."""
-    text = BLOCK_ID.sub("", WIKILINK.sub(_wikilink_words, _without_logseq(text)))
+    text = BLOCK_ID.sub("", wikilinks_as_words(_without_logseq(text)))
     text = SHORTCODE.sub(lambda m: f" {_EMBED_URL.match(m.group()).group(1)} " if _EMBED_URL.match(m.group())
                          else " ", text)
     return CALLOUT.sub(lambda m: m.group(1) + m.group(3), text)
